@@ -1,0 +1,61 @@
+/**
+ * `npm run bench [-- <filter>...]`: runs every bench/*.bench.ts whose file name, suite or case
+ * contains one of the filters, prints a table and writes bench/results/latest.json.
+ * BENCH_MAX_TIME (seconds per case, default 1) trades precision for time.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import b from 'benny';
+import { type BenchRow, type BenchSuite, formatTable } from './harness.js';
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const filters = process.argv.slice(2).filter((a) => a !== '--');
+const maxTime = Number(process.env.BENCH_MAX_TIME ?? '1');
+
+const matches = (...names: string[]) =>
+  filters.length === 0 || filters.some((f) => names.some((n) => n.toLowerCase().includes(f.toLowerCase())));
+
+async function runSuite(file: string, suite: BenchSuite): Promise<BenchRow[]> {
+  const all = await suite.cases();
+  const cases = all.filter((c) => matches(file, suite.suite, c.case));
+  if (cases.length === 0) return [];
+  const rows: BenchRow[] = [];
+  try {
+    await b.suite(
+      suite.suite,
+      ...cases.map((c) => b.add(`${c.case} [${c.impl}]`, c.fn, { maxTime, minSamples: 5 })),
+      b.complete((summary) => {
+        summary.results.forEach((result, i) => {
+          const c = cases[i]!;
+          const row: BenchRow = { suite: suite.suite, case: c.case, impl: c.impl, opsPerSec: result.ops };
+          if (c.bytesPerOp !== undefined) row.mbPerSec = (result.ops * c.bytesPerOp) / 1e6;
+          rows.push(row);
+        });
+      }),
+    );
+  } finally {
+    await suite.teardown?.();
+  }
+  return rows;
+}
+
+const files = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
+const rows: BenchRow[] = [];
+for (const file of files) {
+  const mod = (await import(pathToFileURL(join(benchDir, file)).href)) as { default?: BenchSuite };
+  if (!mod.default) throw new Error(`${file} must default-export defineSuite(...)`);
+  rows.push(...(await runSuite(file, mod.default)));
+}
+
+if (rows.length === 0) {
+  console.error(`no benchmark matched ${filters.join(', ') || '(all)'}`);
+  process.exit(1);
+}
+console.log(`\n${formatTable(rows)}\n`);
+const outDir = join(benchDir, 'results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
+console.log(`wrote ${join('bench', 'results', 'latest.json')} (${rows.length} rows)`);
