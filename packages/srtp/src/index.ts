@@ -1,4 +1,34 @@
 export { PacketParseError, type PacketParseErrorCode } from './parse-error.js';
+export { parseRtcp } from './rtcp/rtcp-parse.js';
+export { serializeRtcp } from './rtcp/rtcp-serialize.js';
+export type {
+  RtcpApplicationDefined,
+  RtcpExtendedReport,
+  RtcpFullIntraRequest,
+  RtcpGenericNack,
+  RtcpGoodbye,
+  RtcpNackItem,
+  RtcpOtherFeedback,
+  RtcpPacket,
+  RtcpPictureLossIndication,
+  RtcpReceiverEstimatedMaxBitrate,
+  RtcpReceiverReport,
+  RtcpReportBlock,
+  RtcpSdesItem,
+  RtcpSenderReport,
+  RtcpSourceDescription,
+  RtcpTransportCc,
+  RtcpUnknown,
+  RtcpXrBlock,
+} from './rtcp/rtcp-types.js';
+export { RtcpPacketType } from './rtcp/rtcp-types.js';
+export {
+  decodeTransportCc,
+  encodeTransportCc,
+  type TransportCcFeedback,
+  type TransportCcPacketStatus,
+  type TransportCcStatus,
+} from './rtcp/transport-cc.js';
 export {
   isTwoByteProfile,
   ONE_BYTE_EXTENSION_PROFILE,
