@@ -26,8 +26,12 @@ export default defineConfig({
           name: 'integration',
           root: 'test',
           include: ['**/*.test.ts'],
-          exclude: ['sim/**', 'node_modules/**', 'dist/**'],
+          exclude: ['sim/**', 'chrome/**', 'node_modules/**', 'dist/**'],
         },
+      },
+      {
+        extends: true as const,
+        test: { name: 'chrome', root: 'test/chrome', include: ['**/*.test.ts'], testTimeout: 60_000 },
       },
       {
         extends: true as const,
