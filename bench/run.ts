@@ -3,11 +3,12 @@
  * contains one of the filters, prints a table and writes bench/results/latest.json.
  * BENCH_MAX_TIME (seconds per case, default 1) trades precision for time.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import b from 'benny';
 import { type BenchRow, type BenchSuite, formatTable } from './harness.js';
+import { machineInfo } from './machine.js';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => a !== '--');
@@ -57,5 +58,17 @@ if (rows.length === 0) {
 console.log(`\n${formatTable(rows)}\n`);
 const outDir = join(benchDir, 'results');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
-console.log(`wrote ${join('bench', 'results', 'latest.json')} (${rows.length} rows)`);
+// A filtered run replaces its own rows and keeps the rest of the previous results.
+const latestPath = join(outDir, 'latest.json');
+const key = (r: BenchRow) => `${r.suite}\u0000${r.case}\u0000${r.impl}`;
+const fresh = new Set(rows.map(key));
+const previous: BenchRow[] =
+  filters.length > 0 && existsSync(latestPath)
+    ? (JSON.parse(readFileSync(latestPath, 'utf8')) as BenchRow[])
+    : [];
+const merged = [...previous.filter((r) => !fresh.has(key(r))), ...rows];
+writeFileSync(latestPath, `${JSON.stringify(merged, null, 2)}\n`);
+writeFileSync(join(outDir, 'machine.json'), `${JSON.stringify(machineInfo(), null, 2)}\n`);
+console.log(
+  `wrote ${join('bench', 'results', 'latest.json')} (${rows.length} new rows, ${merged.length} in all)`,
+);

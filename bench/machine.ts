@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, totalmem } from 'node:os';
+
+/** Where a benchmark ran: written beside latest.json so a report can say what the numbers mean. */
+export interface MachineInfo {
+  date: string;
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  versions: Record<string, string>;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name: string): string {
+  try {
+    const path = require.resolve(`${name}/package.json`);
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+export function machineInfo(): MachineInfo {
+  const cpu = cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    versions: { werift: packageVersion('werift'), benny: packageVersion('benny') },
+  };
+}
