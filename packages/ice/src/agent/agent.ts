@@ -1,0 +1,900 @@
+import { randomBytes } from 'node:crypto';
+import { debuglog } from 'node:util';
+import { addressFamily, sameTransportAddress, type TransportAddress } from '../stun/address.js';
+import { StunClass, StunErrorCode, StunMethod } from '../stun/constants.js';
+import { StunIntegrityKey } from '../stun/integrity.js';
+import { StunMessage } from '../stun/message.js';
+import {
+  candidatePriority,
+  type IceCandidate,
+  isIpAddress,
+  isLinkLocal,
+  parseCandidate,
+} from './candidate.js';
+import { buildBindingRequest, buildErrorResponse, buildIndication, buildSuccessResponse } from './checks.js';
+import { byPriorityDescending, CandidatePair, pairKey } from './pair.js';
+import type {
+  CandidatePairInfo,
+  IceAgentEvent,
+  IceAgentOptions,
+  IceAgentStats,
+  IceConnectionState,
+  IceCredentials,
+  LocalCandidate,
+  LocalCandidateInput,
+  Transmit,
+} from './types.js';
+
+const log = debuglog('purertc:ice');
+
+interface Transaction {
+  readonly id: Buffer;
+  readonly pair: CandidatePair;
+  readonly kind: 'check' | 'consent';
+  readonly useCandidate: boolean;
+  /** The role the request claimed, for RFC 8445 section 7.2.5.1 role-conflict handling. */
+  readonly controlling: boolean;
+  readonly bytes: Buffer;
+  /** The remote password the request was signed with; the response must be signed with it too. */
+  readonly key: StunIntegrityKey;
+  transmissions: number;
+  rto: number;
+  nextAt: number;
+}
+
+interface Credentials {
+  readonly ufrag: string;
+  readonly pwd: string;
+  readonly key: StunIntegrityKey;
+}
+
+const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * A sans-I/O ICE agent (RFC 8445) for one data stream with one component (bundle and
+ * rtcp-mux, as WebRTC uses it), with trickle (RFC 8838) and consent freshness (RFC 7675).
+ * Inputs carry `now` in milliseconds; outputs are drained with `pollTransmit` and `pollEvent`.
+ */
+export class IceAgent {
+  readonly lite: boolean;
+  private controllingRole: boolean;
+  private readonly tieBreaker: bigint;
+  private readonly random: (size: number) => Uint8Array;
+  private readonly opts: Required<
+    Omit<
+      IceAgentOptions,
+      'localCredentials' | 'remoteCredentials' | 'random' | 'lite' | 'controlling' | 'software'
+    >
+  >;
+  private readonly software: string | undefined;
+
+  private local: Credentials;
+  /** The credentials before the last restart, still answered until a new pair is selected. */
+  private previousLocal: Credentials | undefined;
+  private remote: Credentials | undefined;
+
+  private readonly localCandidates: LocalCandidate[] = [];
+  private readonly remoteCandidates: IceCandidate[] = [];
+  private prflxCount = 0;
+  private readonly foundations = new Map<string, string>();
+  private readonly baseAddresses: string[] = [];
+  private localGatheringDone = false;
+  private remoteGatheringDone = false;
+
+  private pairs: CandidatePair[] = [];
+  private readonly pairsByKey = new Map<string, CandidatePair>();
+  private readonly triggered: CandidatePair[] = [];
+  private readonly transactions = new Map<string, Transaction>();
+
+  private selected: CandidatePair | undefined;
+  private nominationDone = false;
+  private restarting = false;
+  private firstValidAt: number | undefined;
+  private nextCheckAt: number | undefined;
+  private lastConsentAt = 0;
+  private nextConsentAt: number | undefined;
+  private lastSentOnSelectedAt = 0;
+  private lastNow = 0;
+  private checksStarted = false;
+
+  private connectionState: IceConnectionState = 'new';
+  private readonly transmits: Transmit[] = [];
+  private readonly events: IceAgentEvent[] = [];
+  readonly stats: IceAgentStats = {
+    malformed: 0,
+    badFingerprint: 0,
+    unauthenticated: 0,
+    unknownTransaction: 0,
+    unknownComprehensionRequired: 0,
+    roleConflicts: 0,
+    droppedData: 0,
+    droppedPeerReflexive: 0,
+    droppedPairs: 0,
+    checksSent: 0,
+    retransmissions: 0,
+    responsesSent: 0,
+    consentRequestsSent: 0,
+  };
+
+  constructor(options: IceAgentOptions) {
+    this.random = options.random ?? ((n) => randomBytes(n));
+    this.lite = options.lite ?? false;
+    // RFC 8445 section 6.1.1: a lite agent is always controlled when its peer is full.
+    this.controllingRole = this.lite ? false : options.controlling;
+    this.tieBreaker = Buffer.from(this.random(8)).readBigUInt64BE(0);
+    this.software = options.software;
+    this.opts = {
+      taMs: options.taMs ?? 50,
+      initialRtoMs: options.initialRtoMs ?? 250,
+      maxRtoMs: options.maxRtoMs ?? 1600,
+      maxCheckTransmissions: options.maxCheckTransmissions ?? 7,
+      nominationDelayMs: options.nominationDelayMs ?? 1000,
+      consentIntervalMs: options.consentIntervalMs ?? 5000,
+      disconnectedTimeoutMs: options.disconnectedTimeoutMs ?? 7500,
+      consentTimeoutMs: options.consentTimeoutMs ?? 30_000,
+      keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
+      relayOnly: options.relayOnly ?? false,
+      maxRemoteCandidates: options.maxRemoteCandidates ?? 64,
+      maxPeerReflexiveCandidates: options.maxPeerReflexiveCandidates ?? 16,
+      maxPairs: options.maxPairs ?? 100,
+    };
+    this.local = this.makeCredentials(options.localCredentials);
+    if (options.remoteCredentials) this.setRemoteCredentials(options.remoteCredentials);
+  }
+
+  // ---- public state ----
+
+  get state(): IceConnectionState {
+    return this.connectionState;
+  }
+  get controlling(): boolean {
+    return this.controllingRole;
+  }
+  get localCredentials(): IceCredentials {
+    return { ufrag: this.local.ufrag, pwd: this.local.pwd };
+  }
+  get selectedPair(): CandidatePairInfo | undefined {
+    return this.selected?.info();
+  }
+  get localCandidateList(): readonly LocalCandidate[] {
+    return this.localCandidates;
+  }
+  get remoteCandidateList(): readonly IceCandidate[] {
+    return this.remoteCandidates;
+  }
+  get checkList(): readonly CandidatePairInfo[] {
+    return this.pairs.map((p) => p.info());
+  }
+
+  // ---- configuration inputs ----
+
+  setRemoteCredentials(credentials: IceCredentials): void {
+    if (this.remote && this.remote.ufrag === credentials.ufrag && this.remote.pwd === credentials.pwd) return;
+    if (this.remote && this.remote.ufrag !== credentials.ufrag) {
+      // RFC 8445 section 9: a new remote ufrag means the peer restarted ICE.
+      if (!this.restarting) this.beginRestart(false);
+    }
+    this.remote = {
+      ufrag: credentials.ufrag,
+      pwd: credentials.pwd,
+      key: StunIntegrityKey.shortTerm(credentials.pwd),
+    };
+  }
+
+  /** Adds a gathered local candidate; returns it with its priority and foundation. */
+  addLocalCandidate(input: LocalCandidateInput): LocalCandidate {
+    const transport = input.transport ?? 'udp';
+    const baseAddress = input.type === 'host' ? input.address : (input.relatedAddress ?? input.address);
+    const foundationKey = `${input.type}|${input.type === 'relay' ? input.address : baseAddress}|${input.server ?? ''}|${transport}`;
+    let foundation = this.foundations.get(foundationKey);
+    if (!foundation) {
+      foundation = String(this.foundations.size + 1);
+      this.foundations.set(foundationKey, foundation);
+    }
+    const candidate: LocalCandidate = {
+      socketId: input.socketId,
+      foundation,
+      component: 1,
+      transport,
+      priority: candidatePriority(
+        input.type,
+        input.localPreference ?? this.defaultLocalPreference(baseAddress),
+      ),
+      address: input.address,
+      port: input.port,
+      type: input.type,
+      ...(input.relatedAddress !== undefined ? { relatedAddress: input.relatedAddress } : {}),
+      ...(input.relatedPort !== undefined ? { relatedPort: input.relatedPort } : {}),
+      ...(input.tcpType !== undefined ? { tcpType: input.tcpType } : {}),
+      generation: 0,
+      ufrag: this.local.ufrag,
+      ...(input.networkId !== undefined ? { networkId: input.networkId } : {}),
+      ...(input.networkCost !== undefined ? { networkCost: input.networkCost } : {}),
+    };
+    const duplicate = this.localCandidates.find(
+      (c) =>
+        c.socketId === candidate.socketId && c.address === candidate.address && c.port === candidate.port,
+    );
+    if (duplicate) return duplicate;
+    this.localCandidates.push(candidate);
+    this.events.push({ type: 'local-candidate', candidate });
+    for (const remote of this.remoteCandidates) this.formPair(candidate, remote);
+    return candidate;
+  }
+
+  endOfLocalCandidates(): void {
+    if (this.localGatheringDone) return;
+    this.localGatheringDone = true;
+    this.events.push({ type: 'local-candidates-complete' });
+  }
+
+  /** Adds a remote candidate (an `IceCandidate` or a `candidate:` line). Returns false when ignored. */
+  addRemoteCandidate(candidate: IceCandidate | string): boolean {
+    let c: IceCandidate;
+    try {
+      c = typeof candidate === 'string' ? parseCandidate(candidate) : candidate;
+    } catch {
+      this.stats.malformed++;
+      return false;
+    }
+    if (this.remote && c.ufrag !== undefined && c.ufrag !== this.remote.ufrag) return false;
+    if (c.component !== 1 || c.transport !== 'udp') return false;
+    if (!isIpAddress(c.address)) return false; // mDNS names: not resolved by the core.
+    const existing = this.findRemote(c.address, c.port);
+    if (existing) {
+      if (existing.type === 'prflx') {
+        // RFC 8445 section 7.3.1.3: the signalled candidate replaces the peer-reflexive one.
+        const i = this.remoteCandidates.indexOf(existing);
+        this.remoteCandidates[i] = c;
+        this.prflxCount--;
+        for (const p of this.pairs) {
+          if (p.remote === existing) {
+            (p as { remote: IceCandidate }).remote = c;
+            p.updatePriority(this.controllingRole);
+          }
+        }
+        this.sortPairs();
+      }
+      return true;
+    }
+    if (this.remoteCandidates.length >= this.opts.maxRemoteCandidates) return false;
+    this.remoteCandidates.push(c);
+    for (const local of this.localCandidates) this.formPair(local, c);
+    if (this.remoteGatheringDone) this.remoteGatheringDone = false;
+    return true;
+  }
+
+  /** RFC 8838 section 8.2: the peer has no more candidates, so all-failed now means failed. */
+  endOfRemoteCandidates(): void {
+    this.remoteGatheringDone = true;
+  }
+
+  /**
+   * RFC 8445 section 9: new local credentials and a fresh check list; the selected pair keeps
+   * carrying data (and consent) until checks select a new one.
+   */
+  restart(credentials?: IceCredentials): IceCredentials {
+    this.beginRestart(true, credentials);
+    return this.localCredentials;
+  }
+
+  close(): void {
+    this.setState('closed');
+    this.transactions.clear();
+    this.triggered.length = 0;
+    this.transmits.length = 0;
+  }
+
+  // ---- I/O inputs ----
+
+  handleDatagram(socketId: string, remote: TransportAddress, bytes: Uint8Array, now: number): void {
+    this.lastNow = Math.max(this.lastNow, now);
+    if (this.connectionState === 'closed') return;
+    // RFC 7983 section 7: first byte 0-3 is STUN; everything else belongs to the application.
+    if (bytes.length === 0 || bytes[0]! > 3) {
+      this.receiveData(socketId, remote, bytes);
+      return;
+    }
+    const msg = StunMessage.tryParse(bytes);
+    if (!msg) {
+      this.stats.malformed++;
+      return;
+    }
+    // RFC 8445 section 7.2.2 and 7.3: a FINGERPRINT that is present must be right.
+    if (msg.fingerprintOffset >= 0 && !msg.hasValidFingerprint()) {
+      this.stats.badFingerprint++;
+      return;
+    }
+    if (msg.method !== StunMethod.Binding) {
+      this.stats.malformed++;
+      return;
+    }
+    switch (msg.messageClass) {
+      case StunClass.Request:
+        this.handleRequest(socketId, remote, msg, now);
+        break;
+      case StunClass.SuccessResponse:
+      case StunClass.ErrorResponse:
+        this.handleResponse(socketId, remote, msg, now);
+        break;
+      default:
+        // Binding indications are keepalives (RFC 8445 section 11): nothing to do.
+        break;
+    }
+    this.updateState(now);
+  }
+
+  handleTimeout(now: number): void {
+    this.lastNow = Math.max(this.lastNow, now);
+    if (this.connectionState === 'closed') return;
+    this.retransmit(now);
+    this.maybeNominate(now);
+    this.paceChecks(now);
+    this.maintainConsent(now);
+    this.updateState(now);
+  }
+
+  /** The earliest time `handleTimeout` has work to do, or undefined when there is none. */
+  nextDeadline(): number | undefined {
+    if (this.connectionState === 'closed') return undefined;
+    let next = Number.POSITIVE_INFINITY;
+    for (const t of this.transactions.values()) next = Math.min(next, t.nextAt);
+    if (this.hasCheckWork()) next = Math.min(next, this.nextCheckAt ?? this.lastNow);
+    if (this.canNominate())
+      next = Math.min(next, (this.firstValidAt ?? this.lastNow) + this.opts.nominationDelayMs);
+    if (this.selected && !this.lite && this.connectionState !== 'failed') {
+      if (this.nextConsentAt !== undefined) next = Math.min(next, this.nextConsentAt);
+      next = Math.min(next, this.lastSentOnSelectedAt + this.opts.keepaliveIntervalMs);
+      if (this.connectionState !== 'disconnected') {
+        next = Math.min(next, this.lastConsentAt + this.opts.disconnectedTimeoutMs);
+      }
+      next = Math.min(next, this.lastConsentAt + this.opts.consentTimeoutMs);
+    }
+    return Number.isFinite(next) ? Math.max(next, this.lastNow) : undefined;
+  }
+
+  pollTransmit(): Transmit | undefined {
+    return this.transmits.shift();
+  }
+
+  pollEvent(): IceAgentEvent | undefined {
+    return this.events.shift();
+  }
+
+  /** Sends application data over the selected pair. False when there is none or consent is lost. */
+  send(data: Uint8Array): boolean {
+    const pair = this.selected;
+    if (!pair || this.connectionState === 'failed' || this.connectionState === 'closed') return false;
+    this.transmits.push({
+      socketId: pair.local.socketId,
+      destination: { address: pair.remote.address, port: pair.remote.port },
+      data: Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    });
+    this.lastSentOnSelectedAt = this.lastNow;
+    return true;
+  }
+
+  // ---- candidates and pairs ----
+
+  private makeCredentials(given?: IceCredentials): Credentials {
+    // RFC 8445 section 5.3: ufrag at least 24 bits, password at least 128 bits of randomness.
+    const ufrag = given?.ufrag ?? this.randomIceString(8);
+    const pwd = given?.pwd ?? this.randomIceString(24);
+    return { ufrag, pwd, key: StunIntegrityKey.shortTerm(pwd) };
+  }
+
+  private randomIceString(length: number): string {
+    const bytes = this.random(length);
+    let out = '';
+    for (let i = 0; i < length; i++) out += ICE_CHARS[bytes[i]! & 63];
+    return out;
+  }
+
+  private defaultLocalPreference(baseAddress: string): number {
+    let index = this.baseAddresses.indexOf(baseAddress);
+    if (index < 0) {
+      index = this.baseAddresses.length;
+      this.baseAddresses.push(baseAddress);
+    }
+    // RFC 8421: prefer IPv6, and give each base address its own preference.
+    const familyBonus = addressFamily(baseAddress) === 6 ? 0x8000 : 0x4000;
+    return familyBonus + (0x3fff - Math.min(index, 0x3fff));
+  }
+
+  private findRemote(address: string, port: number): IceCandidate | undefined {
+    return this.remoteCandidates.find((c) => c.port === port && c.address === address);
+  }
+
+  /** RFC 8445 section 6.1.2.2 (pairing) and 6.1.2.4 (srflx replaced by its base, so never paired). */
+  private formPair(local: LocalCandidate, remote: IceCandidate): CandidatePair | undefined {
+    if (local.type === 'srflx' || local.type === 'prflx') return undefined;
+    if (this.opts.relayOnly && local.type !== 'relay') return undefined;
+    if (local.transport !== remote.transport || local.component !== remote.component) return undefined;
+    if (addressFamily(local.address) !== addressFamily(remote.address)) return undefined;
+    if (local.type === 'host' && isLinkLocal(local.address) !== isLinkLocal(remote.address)) return undefined;
+    const key = pairKey(local.socketId, remote.address, remote.port);
+    const existing = this.pairsByKey.get(key);
+    if (existing) return existing;
+    const pair = new CandidatePair(local, remote, this.controllingRole);
+    // RFC 8445 section 6.1.2.6: one pair per foundation starts Waiting, the rest Frozen.
+    const foundationActive = this.pairs.some((p) => p.foundation === pair.foundation && p.state !== 'frozen');
+    pair.state = foundationActive ? 'frozen' : 'waiting';
+    this.pairs.push(pair);
+    this.pairsByKey.set(key, pair);
+    this.sortPairs();
+    this.enforcePairLimit();
+    if (!this.pairsByKey.has(key)) return undefined;
+    if (this.nextCheckAt === undefined) this.nextCheckAt = this.lastNow;
+    return pair;
+  }
+
+  private sortPairs(): void {
+    this.pairs.sort(byPriorityDescending);
+  }
+
+  /** RFC 8445 section 6.1.2.5: drop the lowest-priority pairs that are not in use. */
+  private enforcePairLimit(): void {
+    while (this.pairs.length > this.opts.maxPairs) {
+      let victim = -1;
+      for (let i = this.pairs.length - 1; i >= 0; i--) {
+        const p = this.pairs[i]!;
+        if (p !== this.selected && (p.state === 'frozen' || p.state === 'waiting' || p.state === 'failed')) {
+          victim = i;
+          break;
+        }
+      }
+      if (victim < 0) return;
+      const [removed] = this.pairs.splice(victim, 1);
+      this.pairsByKey.delete(removed!.key);
+      const t = this.triggered.indexOf(removed!);
+      if (t >= 0) this.triggered.splice(t, 1);
+      this.stats.droppedPairs++;
+    }
+  }
+
+  private beginRestart(newLocal: boolean, credentials?: IceCredentials): void {
+    if (newLocal) {
+      this.previousLocal = this.local;
+      this.local = this.makeCredentials(credentials);
+    }
+    this.restarting = this.selected !== undefined;
+    for (const [id, t] of this.transactions) if (t.kind === 'check') this.transactions.delete(id);
+    this.pairs = [];
+    this.pairsByKey.clear();
+    this.triggered.length = 0;
+    this.remoteCandidates.length = 0;
+    this.prflxCount = 0;
+    this.remoteGatheringDone = false;
+    this.nominationDone = false;
+    this.firstValidAt = undefined;
+    this.checksStarted = false;
+    this.nextCheckAt = undefined;
+    if (newLocal) {
+      // Local candidates stay (same sockets); they are signalled again with the new ufrag.
+      const renewed = this.localCandidates.map((c) => ({ ...c, ufrag: this.local.ufrag }));
+      this.localCandidates.length = 0;
+      this.localCandidates.push(...renewed);
+      this.localGatheringDone = false;
+      for (const c of renewed) this.events.push({ type: 'local-candidate', candidate: c });
+    }
+    if (!this.selected && this.connectionState !== 'new') this.setState('checking');
+  }
+
+  // ---- incoming STUN ----
+
+  private handleRequest(socketId: string, from: TransportAddress, msg: StunMessage, now: number): void {
+    const username = msg.username();
+    const ufrag = username?.split(':')[0];
+    const creds =
+      ufrag === this.local.ufrag
+        ? this.local
+        : this.previousLocal && ufrag === this.previousLocal.ufrag
+          ? this.previousLocal
+          : undefined;
+    // RFC 8489 section 9.1.3: no USERNAME/MESSAGE-INTEGRITY is 400, a wrong one 401.
+    if (!username || msg.integrityOffset < 0) {
+      this.stats.unauthenticated++;
+      this.respondError(socketId, from, msg, StunErrorCode.BadRequest, undefined);
+      return;
+    }
+    if (!creds || !msg.verifyIntegrity(creds.key)) {
+      this.stats.unauthenticated++;
+      this.respondError(socketId, from, msg, StunErrorCode.Unauthorized, undefined);
+      return;
+    }
+    const unknown = msg.unknownComprehensionRequired();
+    if (unknown.length > 0) {
+      this.stats.unknownComprehensionRequired++;
+      this.respondError(socketId, from, msg, StunErrorCode.UnknownAttribute, creds.key, unknown);
+      return;
+    }
+    const local = this.localCandidates.find((c) => c.socketId === socketId && c.type !== 'srflx');
+    if (!local) {
+      this.stats.droppedData++;
+      return;
+    }
+    // RFC 8445 section 7.3.1.1: role conflicts.
+    const theirControlling = msg.iceControlling();
+    const theirControlled = msg.iceControlled();
+    if (this.controllingRole && theirControlling !== undefined) {
+      this.stats.roleConflicts++;
+      if (this.tieBreaker >= theirControlling) {
+        this.respondError(socketId, from, msg, StunErrorCode.RoleConflict, creds.key);
+        return;
+      }
+      this.switchRole(false);
+    } else if (!this.controllingRole && theirControlled !== undefined) {
+      this.stats.roleConflicts++;
+      if (this.tieBreaker >= theirControlled) {
+        this.switchRole(true);
+      } else {
+        this.respondError(socketId, from, msg, StunErrorCode.RoleConflict, creds.key);
+        return;
+      }
+    }
+    this.transmits.push({
+      socketId,
+      destination: from,
+      data: buildSuccessResponse(msg.transactionId, from, creds.key, this.software),
+    });
+    this.stats.responsesSent++;
+    if (creds !== this.local || !this.remote) return; // answered; no check list for old or unknown peers
+    // RFC 8445 section 7.3.1.3: learn peer-reflexive candidates.
+    let remote = this.findRemote(from.address, from.port);
+    if (!remote) {
+      if (
+        this.prflxCount >= this.opts.maxPeerReflexiveCandidates ||
+        this.remoteCandidates.length >= this.opts.maxRemoteCandidates
+      ) {
+        this.stats.droppedPeerReflexive++;
+        return;
+      }
+      remote = {
+        foundation: `p${this.prflxCount + 1}`,
+        component: 1,
+        transport: 'udp',
+        priority: msg.priority() ?? candidatePriority('prflx', 0xffff),
+        address: from.address,
+        port: from.port,
+        type: 'prflx',
+      };
+      this.prflxCount++;
+      this.remoteCandidates.push(remote);
+    }
+    let pair = this.pairsByKey.get(pairKey(socketId, from.address, from.port));
+    if (!pair) {
+      pair = this.formPair(local, remote);
+      if (!pair) return;
+    }
+    const useCandidate = msg.useCandidate() && !this.controllingRole;
+    if (this.lite) {
+      // RFC 8445 section 7.3.1.5 for lite: the pair is valid once the peer checks it.
+      pair.state = 'succeeded';
+      if (useCandidate) {
+        pair.nominated = true;
+        this.select(pair, now);
+      }
+      return;
+    }
+    // RFC 8445 section 7.3.1.4: triggered checks.
+    if (pair.state === 'succeeded') {
+      if (useCandidate) {
+        pair.nominated = true;
+        this.select(pair, now);
+      }
+      return;
+    }
+    if (useCandidate) pair.nominateOnSuccess = true;
+    if (pair.state !== 'in-progress') {
+      pair.state = 'waiting';
+      if (!this.triggered.includes(pair)) this.triggered.push(pair);
+      if (this.nextCheckAt === undefined || this.nextCheckAt > now) this.nextCheckAt = now;
+    }
+  }
+
+  private respondError(
+    socketId: string,
+    to: TransportAddress,
+    msg: StunMessage,
+    code: number,
+    key: StunIntegrityKey | undefined,
+    unknown?: number[],
+  ): void {
+    this.transmits.push({
+      socketId,
+      destination: to,
+      data: buildErrorResponse(msg.transactionId, code, key, unknown, this.software),
+    });
+  }
+
+  private switchRole(controlling: boolean): void {
+    if (this.controllingRole === controlling) return;
+    this.controllingRole = controlling;
+    for (const p of this.pairs) p.updatePriority(controlling);
+    this.sortPairs();
+    this.events.push({ type: 'role-change', controlling });
+  }
+
+  private handleResponse(socketId: string, from: TransportAddress, msg: StunMessage, now: number): void {
+    const id = msg.transactionId.toString('latin1');
+    const tx = this.transactions.get(id);
+    if (!tx) {
+      this.stats.unknownTransaction++;
+      return;
+    }
+    // RFC 8445 section 7.2.5.1 / RFC 8489 section 6.3: responses must carry valid integrity.
+    if (!msg.verifyIntegrity(tx.key)) {
+      this.stats.unauthenticated++;
+      return;
+    }
+    this.transactions.delete(id);
+    const pair = tx.pair;
+    if (msg.messageClass === StunClass.ErrorResponse) {
+      const code = msg.errorCode()?.code;
+      if (code === StunErrorCode.RoleConflict && tx.kind === 'check') {
+        // RFC 8445 section 7.2.5.1: switch role and check the pair again.
+        this.stats.roleConflicts++;
+        this.switchRole(!tx.controlling);
+        pair.state = 'waiting';
+        pair.nominating = false;
+        if (!this.triggered.includes(pair)) this.triggered.push(pair);
+        this.nextCheckAt = Math.min(this.nextCheckAt ?? now, now);
+        return;
+      }
+      if (tx.kind === 'check') this.failPair(pair);
+      return;
+    }
+    // RFC 8445 section 7.2.5.2.1: the response must come back symmetrically.
+    if (socketId !== pair.local.socketId || !sameTransportAddress(from, pair.remote)) {
+      if (tx.kind === 'check') this.failPair(pair);
+      return;
+    }
+    if (tx.kind === 'consent' || pair === this.selected) {
+      this.lastConsentAt = now;
+    }
+    if (tx.kind === 'consent') return;
+    const mapped = msg.xorMappedAddress();
+    if (mapped) pair.mappedAddress = mapped;
+    const wasValid = pair.state === 'succeeded';
+    pair.state = 'succeeded';
+    if (!wasValid && this.firstValidAt === undefined) this.firstValidAt = now;
+    // RFC 8445 section 7.2.5.3.3: unfreeze pairs of the same foundation.
+    for (const p of this.pairs)
+      if (p.state === 'frozen' && p.foundation === pair.foundation) p.state = 'waiting';
+    if (tx.useCandidate && this.controllingRole) {
+      pair.nominated = true;
+      pair.nominating = false;
+      this.nominationDone = true;
+      this.select(pair, now);
+    } else if (!this.controllingRole && pair.nominateOnSuccess) {
+      pair.nominated = true;
+      this.select(pair, now);
+    }
+  }
+
+  private failPair(pair: CandidatePair): void {
+    pair.state = 'failed';
+    pair.nominating = false;
+  }
+
+  private select(pair: CandidatePair, now: number): void {
+    if (this.selected === pair) return;
+    // Accept aggressive nomination from the peer: the best nominated pair wins, except that
+    // after a restart the first pair of the new generation always replaces the old one.
+    if (
+      this.selected &&
+      !this.restarting &&
+      this.selected.nominated &&
+      this.selected.priority > pair.priority
+    ) {
+      if (this.pairs.includes(this.selected)) return;
+    }
+    this.selected = pair;
+    this.restarting = false;
+    this.previousLocal = undefined;
+    this.lastConsentAt = now;
+    this.lastSentOnSelectedAt = now;
+    this.scheduleConsent(now);
+    log('selected %s -> %s:%d', pair.local.socketId, pair.remote.address, pair.remote.port);
+    this.events.push({ type: 'selected-pair', pair: pair.info() });
+  }
+
+  private receiveData(socketId: string, from: TransportAddress, bytes: Uint8Array): void {
+    const known =
+      (this.selected &&
+        this.selected.local.socketId === socketId &&
+        sameTransportAddress(this.selected.remote, from)) ||
+      this.pairsByKey.has(pairKey(socketId, from.address, from.port));
+    if (!known) {
+      this.stats.droppedData++;
+      return;
+    }
+    const data = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.events.push({ type: 'data', data, socketId, remote: from });
+  }
+
+  // ---- timers ----
+
+  private hasCheckWork(): boolean {
+    if (this.lite || !this.remote) return false;
+    if (this.triggered.length > 0) return true;
+    if (this.nominationDone) return false;
+    return this.pairs.some((p) => p.state === 'waiting' || p.state === 'frozen');
+  }
+
+  /** RFC 8445 section 6.1.4.2: one check per Ta, triggered checks first. */
+  private paceChecks(now: number): void {
+    if (!this.hasCheckWork()) {
+      this.nextCheckAt = undefined;
+      return;
+    }
+    if (this.nextCheckAt !== undefined && now < this.nextCheckAt) return;
+    let pair = this.triggered.shift();
+    if (!pair && !this.nominationDone) {
+      pair = this.pairs.find((p) => p.state === 'waiting');
+      if (!pair) {
+        pair = this.pairs.find((p) => p.state === 'frozen');
+        if (pair) pair.state = 'waiting';
+      }
+    }
+    if (pair) {
+      this.checksStarted = true;
+      this.sendCheck(pair, now, pair.nominating);
+    }
+    this.nextCheckAt = now + this.opts.taMs;
+  }
+
+  private sendCheck(pair: CandidatePair, now: number, useCandidate: boolean): void {
+    const remote = this.remote;
+    if (!remote) return;
+    // A pair has at most one check in flight: a new one replaces the old.
+    for (const [id, t] of this.transactions)
+      if (t.pair === pair && t.kind === 'check') this.transactions.delete(id);
+    const tx = this.newTransaction(pair, 'check', useCandidate, now);
+    pair.state = 'in-progress';
+    this.transactions.set(tx.id.toString('latin1'), tx);
+    this.transmit(pair, tx.bytes, now);
+    this.stats.checksSent++;
+  }
+
+  private newTransaction(
+    pair: CandidatePair,
+    kind: 'check' | 'consent',
+    useCandidate: boolean,
+    now: number,
+  ): Transaction {
+    const remote = this.remote!;
+    const id = Buffer.from(this.random(12));
+    const localPreference = Math.floor(pair.local.priority / 256) & 0xffff;
+    const bytes = buildBindingRequest({
+      transactionId: id,
+      username: `${remote.ufrag}:${this.local.ufrag}`,
+      // RFC 8445 section 7.1.1: PRIORITY is what a peer-reflexive candidate of ours would have.
+      priority: candidatePriority('prflx', localPreference),
+      controlling: this.controllingRole,
+      tieBreaker: this.tieBreaker,
+      useCandidate,
+      key: remote.key,
+      software: this.software,
+    });
+    return {
+      id,
+      pair,
+      kind,
+      useCandidate,
+      controlling: this.controllingRole,
+      bytes,
+      key: remote.key,
+      transmissions: 1,
+      rto: this.opts.initialRtoMs,
+      nextAt: now + this.opts.initialRtoMs,
+    };
+  }
+
+  private transmit(pair: CandidatePair, data: Buffer, now: number): void {
+    this.transmits.push({
+      socketId: pair.local.socketId,
+      destination: { address: pair.remote.address, port: pair.remote.port },
+      data,
+    });
+    if (pair === this.selected) this.lastSentOnSelectedAt = now;
+  }
+
+  private retransmit(now: number): void {
+    for (const [id, tx] of this.transactions) {
+      if (tx.nextAt > now) continue;
+      if (tx.transmissions >= this.opts.maxCheckTransmissions) {
+        this.transactions.delete(id);
+        if (tx.kind === 'check') this.failPair(tx.pair);
+        continue;
+      }
+      tx.transmissions++;
+      tx.rto = Math.min(tx.rto * 2, this.opts.maxRtoMs);
+      tx.nextAt = now + tx.rto;
+      this.stats.retransmissions++;
+      this.transmit(tx.pair, tx.bytes, now);
+    }
+  }
+
+  /** RFC 8445 section 8.1.1: regular nomination of the best valid pair. */
+  private canNominate(): boolean {
+    if (!this.controllingRole || this.lite || this.nominationDone) return false;
+    if (this.pairs.some((p) => p.nominating)) return false;
+    return this.pairs.some((p) => p.state === 'succeeded');
+  }
+
+  private maybeNominate(now: number): void {
+    if (!this.canNominate()) return;
+    const best = this.pairs.find((p) => p.state === 'succeeded')!;
+    const betterPending = this.pairs.some(
+      (p) =>
+        p.priority > best.priority &&
+        (p.state === 'waiting' || p.state === 'in-progress' || p.state === 'frozen'),
+    );
+    if (betterPending && now < (this.firstValidAt ?? now) + this.opts.nominationDelayMs) return;
+    best.nominating = true;
+    this.triggered.unshift(best);
+    this.nextCheckAt = Math.min(this.nextCheckAt ?? now, now);
+  }
+
+  private scheduleConsent(now: number): void {
+    // RFC 7675 section 5.1: randomised interval, 0.8 to 1.2 times the base.
+    const r = this.random(1)[0]! / 255;
+    this.nextConsentAt = now + Math.round(this.opts.consentIntervalMs * (0.8 + 0.4 * r));
+  }
+
+  private maintainConsent(now: number): void {
+    const pair = this.selected;
+    if (!pair || this.lite || this.connectionState === 'failed' || !this.remote) return;
+    if (this.nextConsentAt !== undefined && now >= this.nextConsentAt) {
+      const tx = this.newTransaction(pair, 'consent', false, now);
+      this.transactions.set(tx.id.toString('latin1'), tx);
+      this.transmit(pair, tx.bytes, now);
+      this.stats.consentRequestsSent++;
+      this.scheduleConsent(now);
+    }
+    if (now - this.lastSentOnSelectedAt >= this.opts.keepaliveIntervalMs) {
+      this.transmit(pair, buildIndication(Buffer.from(this.random(12))), now);
+    }
+  }
+
+  // ---- state ----
+
+  private updateState(now: number): void {
+    if (this.connectionState === 'closed') return;
+    let next: IceConnectionState;
+    if (this.selected) {
+      const silent = now - this.lastConsentAt;
+      if (!this.lite && silent >= this.opts.consentTimeoutMs) next = 'failed';
+      else if (!this.lite && silent >= this.opts.disconnectedTimeoutMs) next = 'disconnected';
+      else if (this.nominationDone || this.lite || !this.controllingRole) {
+        const checking = this.pairs.some(
+          (p) =>
+            p.state === 'waiting' ||
+            p.state === 'in-progress' ||
+            (p.state === 'frozen' && !this.nominationDone),
+        );
+        next = this.remoteGatheringDone && this.localGatheringDone && !checking ? 'completed' : 'connected';
+      } else next = 'connected';
+      if (this.connectionState === 'failed') next = 'failed'; // consent lost is final (RFC 7675 section 5.1)
+    } else if (this.pairs.length === 0 && !this.checksStarted) {
+      next = this.connectionState === 'new' ? 'new' : 'checking';
+      if (this.remoteGatheringDone && this.connectionState === 'checking') next = 'failed';
+    } else {
+      const pending = this.pairs.some((p) => p.state !== 'failed') || this.triggered.length > 0;
+      next = !pending && this.remoteGatheringDone ? 'failed' : 'checking';
+    }
+    this.setState(next);
+  }
+
+  private setState(state: IceConnectionState): void {
+    if (this.connectionState === state) return;
+    // W3C webrtc-pc 5.6.3: `completed` is reached through `connected`.
+    if (state === 'completed' && this.connectionState !== 'connected') this.setState('connected');
+    this.connectionState = state;
+    log('state %s', state);
+    this.events.push({ type: 'state-change', state });
+  }
+}

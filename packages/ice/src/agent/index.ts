@@ -1,0 +1,3 @@
+export { IceAgent } from './agent.js';
+export * from './candidate.js';
+export type * from './types.js';

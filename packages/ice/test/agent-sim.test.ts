@@ -1,0 +1,220 @@
+import { type NatBehavior, SimNetwork } from '@purertc/test/sim';
+import { describe, expect, it } from 'vitest';
+import { addStunServer, SimIceEndpoint, signal } from './support/sim-agent.js';
+
+function seeded(seed: number): (n: number) => Uint8Array {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      out[i] = x & 0xff;
+    }
+    return out;
+  };
+}
+
+function connected(e: SimIceEndpoint): boolean {
+  return e.agent.state === 'connected' || e.agent.state === 'completed';
+}
+
+function exchange(net: SimNetwork, a: SimIceEndpoint, b: SimIceEndpoint): void {
+  a.agent.send(Buffer.from([0x80, 1, 2, 3]));
+  a.flush();
+  b.agent.send(Buffer.from([0x80, 4, 5, 6]));
+  b.flush();
+  net.runUntil(() => a.received.length > 0 && b.received.length > 0, { timeoutMs: 5000 });
+  expect(b.received.at(-1)).toEqual(Buffer.from([0x80, 1, 2, 3]));
+  expect(a.received.at(-1)).toEqual(Buffer.from([0x80, 4, 5, 6]));
+}
+
+describe('ICE agent over the simulated network', () => {
+  it('two agents on the same network connect directly and exchange data', () => {
+    const net = new SimNetwork({ seed: 1 });
+    const ha = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 10 } });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 10 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(1) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(2) }, 'b');
+    a.bindHost();
+    b.bindHost();
+    signal(a, b);
+    a.agent.endOfLocalCandidates();
+    b.agent.endOfLocalCandidates();
+    a.flush();
+    b.flush();
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    expect(a.agent.selectedPair?.remote.address).toBe('198.51.100.2');
+    expect(b.agent.selectedPair?.remote.address).toBe('198.51.100.1');
+    expect(a.agent.selectedPair?.nominated).toBe(true);
+    exchange(net, a, b);
+    net.runFor(3000);
+    expect(a.agent.state).toBe('completed');
+    expect(b.agent.state).toBe('completed');
+    expect(a.states.map((s) => s.state)).toEqual(['checking', 'connected', 'completed']);
+  });
+
+  const behaviors: [string, NatBehavior, NatBehavior][] = [
+    ['full cone', 'endpoint-independent', 'endpoint-independent'],
+    ['address-restricted cone', 'endpoint-independent', 'address-dependent'],
+    ['port-restricted cone', 'endpoint-independent', 'address-and-port-dependent'],
+    ['symmetric', 'address-and-port-dependent', 'address-and-port-dependent'],
+  ];
+  for (const [name, mapping, filtering] of behaviors) {
+    it(`connects through a ${name} NAT on one side`, () => {
+      const net = new SimNetwork({ seed: 7 });
+      const stun = addStunServer(net, '192.0.2.100');
+      const nat = net.addNat({ publicAddress: '203.0.113.1', mapping, filtering });
+      const ha = net.addHost({ address: '10.0.0.2', behind: nat, uplink: { delayMs: 15 } });
+      const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 15 } });
+      const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(3) }, 'a');
+      const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(4) }, 'b');
+      a.bindHost('s0');
+      a.gatherSrflx('s0', stun);
+      b.bindHost('s0');
+      signal(a, b);
+      expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 15_000 })).toBe(true);
+      // b sees a from the NAT's public address: a peer-reflexive or server-reflexive remote.
+      expect(b.agent.selectedPair?.remote.address).toBe('203.0.113.1');
+      exchange(net, a, b);
+    });
+  }
+
+  it('connects with 20% loss in both directions', () => {
+    const net = new SimNetwork({ seed: 11 });
+    const link = { delayMs: 20, jitterMs: 5, loss: 0.2 };
+    const ha = net.addHost({ address: '198.51.100.1', uplink: link, downlink: link });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: link, downlink: link });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(5) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(6) }, 'b');
+    a.bindHost();
+    b.bindHost();
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 30_000 })).toBe(true);
+    expect(a.agent.stats.retransmissions).toBeGreaterThan(0);
+  });
+
+  it('resolves a role conflict when both sides start controlling (487)', () => {
+    const net = new SimNetwork({ seed: 3 });
+    const ha = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 5 } });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 5 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(7) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: true, random: seeded(8) }, 'b');
+    a.bindHost();
+    b.bindHost();
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    expect(a.agent.controlling).not.toBe(b.agent.controlling);
+    expect(a.agent.stats.roleConflicts + b.agent.stats.roleConflicts).toBeGreaterThan(0);
+    exchange(net, a, b);
+  });
+
+  it('resolves a role conflict when both sides start controlled', () => {
+    const net = new SimNetwork({ seed: 4 });
+    const ha = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 5 } });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 5 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: false, random: seeded(9) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(10) }, 'b');
+    a.bindHost();
+    b.bindHost();
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    expect(a.agent.controlling).not.toBe(b.agent.controlling);
+  });
+
+  it('drives consent to disconnected, then failed 30 s after the last response, when the peer vanishes', () => {
+    const net = new SimNetwork({ seed: 5 });
+    const ha = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 10 } });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 10 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(11) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(12) }, 'b');
+    a.bindHost();
+    b.bindHost();
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    net.runFor(20_000); // consent keeps it up
+    expect(connected(a)).toBe(true);
+    expect(a.agent.stats.consentRequestsSent).toBeGreaterThanOrEqual(3);
+    const vanishedAt = net.now;
+    b.close();
+    b.agent.close();
+    net.runUntil(() => a.agent.state === 'failed', { timeoutMs: 60_000 });
+    const disconnected = a.states.find((s) => s.state === 'disconnected');
+    const failed = a.states.find((s) => s.state === 'failed');
+    expect(disconnected).toBeDefined();
+    expect(failed).toBeDefined();
+    // The last consent response came at most one consent interval (max 6 s) before b vanished.
+    expect(disconnected!.at - vanishedAt).toBeLessThanOrEqual(7500);
+    expect(disconnected!.at - vanishedAt).toBeGreaterThanOrEqual(7500 - 6000 - 100);
+    expect(failed!.at - disconnected!.at).toBe(30_000 - 7500);
+    expect(a.agent.send(Buffer.from([0x80]))).toBe(false);
+  });
+});
+
+describe('ICE restart over the simulated network', () => {
+  it('switches to a pair of the new generation without losing the connection', () => {
+    const net = new SimNetwork({ seed: 21 });
+    const ha = net.addHost({
+      address: '198.51.100.1',
+      addresses: ['198.51.100.11'],
+      uplink: { delayMs: 10 },
+    });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 10 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(31) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(32) }, 'b');
+    a.bindHost('s0');
+    b.bindHost('s0');
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    const before = a.agent.selectedPair!;
+    const oldUfrag = a.agent.localCredentials.ufrag;
+
+    // Restart: new credentials on both sides; the old pair keeps carrying data meanwhile.
+    a.trickle = false;
+    b.trickle = false;
+    a.agent.restart();
+    b.agent.restart();
+    expect(a.agent.localCredentials.ufrag).not.toBe(oldUfrag);
+    expect(a.agent.send(Buffer.from([0x80, 9]))).toBe(true);
+    a.flush();
+    net.runUntil(() => b.received.length > 0, { timeoutMs: 2000 });
+    expect(b.received.at(-1)).toEqual(Buffer.from([0x80, 9]));
+    expect(connected(a)).toBe(true);
+
+    // a's second address is preferred in the new generation, so the new pair must differ.
+    const socket = ha.bind(
+      (d, now) => {
+        a.agent.handleDatagram('s1', { address: d.from.host, port: d.from.port }, d.data, now);
+        a.flush();
+      },
+      { address: '198.51.100.11' },
+    );
+    a.sockets.set('s1', socket);
+    a.agent.addLocalCandidate({
+      socketId: 's1',
+      type: 'host',
+      address: '198.51.100.11',
+      port: socket.address.port,
+      localPreference: 0xffff,
+    });
+    a.agent.setRemoteCredentials(b.agent.localCredentials);
+    b.agent.setRemoteCredentials(a.agent.localCredentials);
+    const fresh = a.agent.localCandidateList.find((c) => c.socketId === 's1')!;
+    b.agent.addRemoteCandidate({ ...fresh });
+    for (const c of b.agent.localCandidateList) a.agent.addRemoteCandidate({ ...c });
+    a.events.length = 0;
+    a.flush();
+    b.flush();
+    const switched = net.runUntil(
+      () =>
+        a.agent.selectedPair?.local.socketId === 's1' &&
+        b.agent.selectedPair?.remote.address === '198.51.100.11',
+      { timeoutMs: 10_000 },
+    );
+    expect(switched).toBe(true);
+    expect(a.states.filter((s) => s.at > 0).map((s) => s.state)).not.toContain('failed');
+    expect(a.agent.selectedPair?.local.address).not.toBe(before.local.address);
+    exchange(net, a, b);
+  });
+});
