@@ -1,0 +1,113 @@
+import { type CipherGCMTypes, createCipheriv, createDecipheriv } from 'node:crypto';
+import type { AeadAlgorithm } from './suites.js';
+
+const TAG_LENGTH = 16;
+/** RFC 5288 3: GCM records carry the 8-byte nonce_explicit in front of the ciphertext. */
+const GCM_EXPLICIT_NONCE_LENGTH = 8;
+export const DTLS12_HEADER_LENGTH = 13;
+
+/**
+ * One direction of DTLS 1.2 AEAD record protection. The header layout and additional data follow
+ * RFC 6347 4.1.2.1 with RFC 5246 6.2.3.3: AAD = epoch(2) seq(6) type(1) version(2) length(2).
+ */
+export class Dtls12RecordAead {
+  private readonly nonce = Buffer.alloc(12);
+  private readonly aad = Buffer.alloc(13);
+  private readonly explicitLength: number;
+  readonly overhead: number;
+
+  constructor(
+    private readonly algorithm: AeadAlgorithm,
+    private readonly key: Buffer,
+    private readonly fixedIv: Buffer,
+  ) {
+    this.explicitLength = algorithm === 'chacha20-poly1305' ? 0 : GCM_EXPLICIT_NONCE_LENGTH;
+    this.overhead = this.explicitLength + TAG_LENGTH;
+  }
+
+  private setNonce(epoch: number, seq: number, explicit?: Buffer): void {
+    if (this.algorithm === 'chacha20-poly1305') {
+      // RFC 7905 2: the 64-bit sequence number, left-padded, XORed into the 12-byte IV.
+      this.fixedIv.copy(this.nonce, 0, 0, 12);
+      const hi = Math.floor(seq / 0x1000000);
+      const lo = seq % 0x1000000;
+      this.nonce[4]! ^= epoch >>> 8;
+      this.nonce[5]! ^= epoch & 0xff;
+      this.nonce[6]! ^= (hi >>> 16) & 0xff;
+      this.nonce[7]! ^= (hi >>> 8) & 0xff;
+      this.nonce[8]! ^= hi & 0xff;
+      this.nonce[9]! ^= (lo >>> 16) & 0xff;
+      this.nonce[10]! ^= (lo >>> 8) & 0xff;
+      this.nonce[11]! ^= lo & 0xff;
+      return;
+    }
+    this.fixedIv.copy(this.nonce, 0, 0, 4);
+    if (explicit) {
+      explicit.copy(this.nonce, 4, 0, 8);
+    } else {
+      // The explicit part only needs to be unique per key; epoch||seq is, and costs nothing.
+      this.nonce.writeUInt16BE(epoch, 4);
+      this.nonce.writeUIntBE(seq, 6, 6);
+    }
+  }
+
+  private setAad(type: number, version: number, epoch: number, seq: number, length: number): void {
+    this.aad.writeUInt16BE(epoch, 0);
+    this.aad.writeUIntBE(seq, 2, 6);
+    this.aad[8] = type;
+    this.aad.writeUInt16BE(version, 9);
+    this.aad.writeUInt16BE(length, 11);
+  }
+
+  /** Returns the whole protected record, header included, in one allocation. */
+  seal(type: number, version: number, epoch: number, seq: number, plaintext: Uint8Array): Buffer {
+    const bodyLength = this.explicitLength + plaintext.length + TAG_LENGTH;
+    const out = Buffer.allocUnsafe(DTLS12_HEADER_LENGTH + bodyLength);
+    out[0] = type;
+    out.writeUInt16BE(version, 1);
+    out.writeUInt16BE(epoch, 3);
+    out.writeUIntBE(seq, 5, 6);
+    out.writeUInt16BE(bodyLength, 11);
+    this.setNonce(epoch, seq);
+    let o = DTLS12_HEADER_LENGTH;
+    if (this.explicitLength > 0) {
+      this.nonce.copy(out, o, 4, 12);
+      o += this.explicitLength;
+    }
+    this.setAad(type, version, epoch, seq, plaintext.length);
+    const cipher = createCipheriv(this.algorithm as CipherGCMTypes, this.key, this.nonce, {
+      authTagLength: TAG_LENGTH,
+    });
+    cipher.setAAD(this.aad, { plaintextLength: plaintext.length });
+    o += cipher.update(plaintext).copy(out, o);
+    o += cipher.final().copy(out, o);
+    cipher.getAuthTag().copy(out, o);
+    return out;
+  }
+
+  /** Returns the plaintext, or undefined when the record does not authenticate. */
+  open(type: number, version: number, epoch: number, seq: number, fragment: Buffer): Buffer | undefined {
+    const plaintextLength = fragment.length - this.overhead;
+    if (plaintextLength < 0) return undefined;
+    this.setNonce(
+      epoch,
+      seq,
+      this.explicitLength > 0 ? fragment.subarray(0, this.explicitLength) : undefined,
+    );
+    this.setAad(type, version, epoch, seq, plaintextLength);
+    // ChaCha20-Poly1305 shares GCM's AEAD interface in node; the cast only picks that overload.
+    const decipher = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, this.nonce, {
+      authTagLength: TAG_LENGTH,
+    });
+    decipher.setAAD(this.aad, { plaintextLength });
+    decipher.setAuthTag(fragment.subarray(fragment.length - TAG_LENGTH));
+    const ciphertext = fragment.subarray(this.explicitLength, fragment.length - TAG_LENGTH);
+    try {
+      const head = decipher.update(ciphertext);
+      const tail = decipher.final();
+      return tail.length === 0 ? head : Buffer.concat([head, tail]);
+    } catch {
+      return undefined;
+    }
+  }
+}
