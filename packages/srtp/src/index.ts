@@ -46,3 +46,28 @@ export {
   rtpPacketLength,
   serializeRtp,
 } from './rtp/rtp-packet.js';
+export { deriveSessionKeys, type SrtpSessionKeys } from './srtp/key-derivation.js';
+export {
+  isSrtpProfileId,
+  SrtpProfile,
+  type SrtpProfileId,
+  type SrtpProfileParameters,
+  srtpProfileParameters,
+} from './srtp/profiles.js';
+export { ReplayWindow } from './srtp/replay-window.js';
+export { estimateIndex } from './srtp/rollover.js';
+export {
+  SrtpContext,
+  type SrtpContextOptions,
+  type SrtpDropReason,
+  SrtpError,
+  type SrtpStats,
+  type SrtpUnprotectResult,
+} from './srtp/srtp-context.js';
+export {
+  type SrtpKeyPair,
+  SrtpSession,
+  type SrtpSessionOptions,
+  srtpExporterLength,
+  srtpKeysFromExporter,
+} from './srtp/srtp-session.js';
