@@ -111,3 +111,36 @@ export class Dtls12RecordAead {
     }
   }
 }
+
+/** A plain AEAD seal (ciphertext || tag); the record class inlines the same steps to avoid a copy. */
+export function aeadSeal(
+  algorithm: AeadAlgorithm,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): Buffer {
+  const cipher = createCipheriv(algorithm as CipherGCMTypes, key, nonce, { authTagLength: TAG_LENGTH });
+  cipher.setAAD(aad, { plaintextLength: plaintext.length });
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** The inverse of aeadSeal; undefined when the tag does not verify. */
+export function aeadOpen(
+  algorithm: AeadAlgorithm,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Buffer | undefined {
+  if (sealed.length < TAG_LENGTH) return undefined;
+  const ciphertext = sealed.subarray(0, sealed.length - TAG_LENGTH);
+  const decipher = createDecipheriv(algorithm as CipherGCMTypes, key, nonce, { authTagLength: TAG_LENGTH });
+  decipher.setAAD(aad, { plaintextLength: ciphertext.length });
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH));
+  try {
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
