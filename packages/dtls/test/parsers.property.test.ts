@@ -48,7 +48,8 @@ import { HandshakeReassembler } from '../src/handshake/reassembler.js';
 import { encodeAlert, parseAlert } from '../src/record/alert.js';
 import { encodeRecord, parseDatagram, parseRecord } from '../src/record/record.js';
 
-const bytes = (max = 300) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
+const bytes = (max = 300): fc.Arbitrary<Buffer> =>
+  fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
 
 /** Runs a parser on arbitrary bytes: anything but DtlsParseError fails; accepted input round-trips. */
 function checkParser<T>(
