@@ -1,0 +1,26 @@
+/**
+ * One DATA or I-DATA payload, independent of the chunk that carries it (the two differ only in
+ * how a message and its fragments are identified: SSN and TSN order, or MID and FSN).
+ */
+export interface Fragment {
+  streamId: number;
+  /** DATA: stream sequence number (0 for unordered). */
+  ssn: number;
+  /** I-DATA: message identifier. */
+  mid: number;
+  /** I-DATA: fragment sequence number. */
+  fsn: number;
+  ppid: number;
+  payload: Buffer;
+  unordered: boolean;
+  beginning: boolean;
+  end: boolean;
+}
+
+/** A received message, reassembled. */
+export interface ReceivedMessage {
+  streamId: number;
+  ppid: number;
+  payload: Buffer;
+  unordered: boolean;
+}

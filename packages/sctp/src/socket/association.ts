@@ -1,0 +1,992 @@
+import type { Fragment } from '../common/fragment.js';
+import { log } from '../common/log.js';
+import type { Chunk } from '../packet/chunk.js';
+import type { CookieEchoChunk } from '../packet/chunks/cookie-echo.js';
+import type { ForwardTsnChunk } from '../packet/chunks/forward-tsn.js';
+import type { IForwardTsnChunk } from '../packet/chunks/iforward-tsn.js';
+import type { InitChunk } from '../packet/chunks/init.js';
+import type { InitAckChunk } from '../packet/chunks/init-ack.js';
+import type { SackChunk } from '../packet/chunks/sack.js';
+import { describeErrorCauses, ErrorCauseCode } from '../packet/error-cause.js';
+import { findParameter, type Parameter } from '../packet/parameter.js';
+import { SctpParseError } from '../packet/parse-error.js';
+import { type ParsedPacket, parsePacket, serializePacket } from '../packet/sctp-packet.js';
+import { Timer, TimerSet } from '../timer/timer.js';
+import type { OutgoingMessage, SendOptions } from '../tx/outgoing-message.js';
+import { RetransmissionTimeout } from '../tx/retransmission-timeout.js';
+import { SendQueue } from '../tx/send-queue.js';
+import type { AssociationState } from './association-state.js';
+import { negotiate, ourInitParameters } from './capabilities.js';
+import { type AssociationEvent, type AssociationStats, emptyStats } from './events.js';
+import { type AssociationOptions, DEFAULT_OPTIONS } from './options.js';
+import { CookieCodec, type CookieState } from './state-cookie.js';
+import { type TcbParams, TransmissionControlBlock } from './transmission-control-block.js';
+
+export type SendResult = 'ok' | 'closed' | 'empty' | 'too-large' | 'invalid-stream' | 'buffer-full';
+
+/** Packets waiting in the control queue beyond this are dropped and counted (bounded memory). */
+const MAX_CONTROL_PACKETS = 64;
+
+const DATA_STATES: ReadonlySet<AssociationState> = new Set([
+  'established',
+  'shutdown-pending',
+  'shutdown-received',
+]);
+const RECEIVE_STATES: ReadonlySet<AssociationState> = new Set([
+  'established',
+  'shutdown-pending',
+  'shutdown-sent',
+  'shutdown-received',
+]);
+
+/**
+ * One SCTP association (RFC 9260) as a sans-I/O state machine, laid out like dcSCTP's socket:
+ * feed it packets and time, drain packets, events and the next deadline.
+ *
+ *   handlePacket(bytes, now) / handleTimeout(now)   inputs
+ *   pollTransmit(now) -> Buffer | undefined           SCTP packets for the DTLS layer
+ *   pollEvent() -> AssociationEvent | undefined       connected, message, closed, ...
+ *   nextDeadline() -> number | undefined              when to call handleTimeout
+ */
+export class SctpAssociation {
+  readonly options: AssociationOptions;
+  state: AssociationState = 'closed';
+  readonly stats: AssociationStats = emptyStats();
+  private tcb: TransmissionControlBlock | undefined;
+  private readonly sendQueue: SendQueue;
+  private readonly events: AssociationEvent[] = [];
+  private readonly control: Buffer[] = [];
+  private readonly cookies: CookieCodec;
+  private readonly timers = new TimerSet();
+  private readonly t1Init: Timer;
+  private readonly t1Cookie: Timer;
+  private readonly t2Shutdown: Timer;
+  private readonly t3Rtx: Timer;
+  private readonly delayedAck: Timer;
+  private readonly heartbeat: Timer;
+  private readonly heartbeatTimeout: Timer;
+  private readonly reconfigTimer: Timer;
+  private readonly rto: RetransmissionTimeout;
+  private errorCount = 0;
+  private pendingInit: InitChunk | undefined;
+  private pendingCookie: Buffer | undefined;
+  private heartbeatNonce: Buffer | undefined;
+  private now = 0;
+  private nextMessageId = 1;
+
+  constructor(options: Partial<AssociationOptions> = {}) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    const o = this.options;
+    this.sendQueue = new SendQueue(o.messageInterleaving);
+    this.cookies = new CookieCodec(o.random(32));
+    this.rto = new RetransmissionTimeout(o.rtoInitial, o.rtoMin, o.rtoMax);
+    this.t1Init = this.timers.add(new Timer('t1-init', o.rtoInitial, o.rtoMax));
+    this.t1Cookie = this.timers.add(new Timer('t1-cookie', o.rtoInitial, o.rtoMax));
+    this.t2Shutdown = this.timers.add(new Timer('t2-shutdown', o.rtoInitial, o.rtoMax));
+    this.t3Rtx = this.timers.add(new Timer('t3-rtx', o.rtoInitial, o.rtoMax));
+    this.delayedAck = this.timers.add(new Timer('delayed-ack', o.delayedAckMax));
+    this.heartbeat = this.timers.add(new Timer('heartbeat', o.heartbeatInterval));
+    this.heartbeatTimeout = this.timers.add(new Timer('heartbeat-timeout', o.rtoInitial));
+    this.reconfigTimer = this.timers.add(new Timer('reconfig', o.rtoInitial, o.rtoMax));
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** Starts the 4-way handshake as the initiator (RFC 9260 5.1 A). */
+  connect(now: number): void {
+    this.now = now;
+    if (this.state !== 'closed') return;
+    const tag = this.randomTag();
+    this.pendingInit = {
+      type: 'init',
+      initiateTag: tag,
+      aRwnd: this.options.maxReceiverWindow,
+      outboundStreams: this.options.streams,
+      inboundStreams: this.options.streams,
+      initialTsn: this.random32(),
+      params: ourInitParameters(this.options),
+      toReport: [],
+    };
+    this.queueControl([this.pendingInit], 0);
+    this.t1Init.start(now, this.options.rtoInitial);
+    this.state = 'cookie-wait';
+  }
+
+  send(
+    streamId: number,
+    ppid: number,
+    payload: Buffer,
+    options: SendOptions = {},
+    now = this.now,
+  ): SendResult {
+    if (
+      this.state !== 'closed' &&
+      this.state !== 'cookie-wait' &&
+      this.state !== 'cookie-echoed' &&
+      this.state !== 'established'
+    ) {
+      return 'closed';
+    }
+    if (payload.length === 0) return 'empty';
+    if (payload.length > this.options.maxMessageSize) return 'too-large';
+    if (streamId < 0 || streamId >= (this.tcb?.params.outboundStreams ?? this.options.streams))
+      return 'invalid-stream';
+    if (this.sendQueue.totalBuffered + payload.length > this.options.maxSendBuffer) return 'buffer-full';
+    const pr = this.tcb ? this.tcb.capabilities.partialReliability : this.options.partialReliability;
+    const m: OutgoingMessage = {
+      id: this.nextMessageId++,
+      streamId,
+      ppid,
+      payload,
+      unordered: options.unordered ?? false,
+      maxRetransmits: pr ? options.maxRetransmits : undefined,
+      expiresAt: pr && options.maxLifetime !== undefined ? now + options.maxLifetime : undefined,
+      offset: 0,
+      ssn: 0,
+      mid: 0,
+      nextFsn: 0,
+      abandoned: false,
+      tsns: [],
+      endAssigned: false,
+    };
+    this.sendQueue.add(m);
+    return 'ok';
+  }
+
+  bufferedAmount(streamId: number): number {
+    return this.sendQueue.bufferedAmount(streamId);
+  }
+
+  setBufferedAmountLowThreshold(streamId: number, bytes: number): void {
+    this.sendQueue.setLowThreshold(streamId, bytes);
+  }
+
+  /** RFC 6525: resets our outgoing streams (closing data channels); the peer resets its side. */
+  resetStreams(streamIds: readonly number[]): void {
+    if (!this.tcb?.capabilities.reconfig) {
+      this.events.push({
+        type: 'stream-reset-failed',
+        streams: [...streamIds],
+        reason: 'RE-CONFIG not supported',
+      });
+      return;
+    }
+    this.tcb.reset.request(streamIds);
+  }
+
+  /** Graceful close (RFC 9260 9.2): data still queued is delivered first. */
+  shutdown(now = this.now): void {
+    this.now = now;
+    if (this.state === 'established') {
+      this.state = 'shutdown-pending';
+      this.maybeProgressShutdown(now);
+    } else if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') {
+      this.close({ type: 'closed' });
+    }
+  }
+
+  /** Ungraceful close (RFC 9260 9.1). */
+  abort(reason = 'user abort', now = this.now): void {
+    this.now = now;
+    if (this.state === 'closed') return;
+    if (this.tcb) {
+      this.queueControl(
+        [
+          {
+            type: 'abort',
+            tagReflected: false,
+            causes: [{ code: ErrorCauseCode.UserInitiatedAbort, info: Buffer.from(reason) }],
+          },
+        ],
+        this.tcb.peerTag,
+      );
+    }
+    this.close({ type: 'aborted', reason, byPeer: false });
+  }
+
+  pollEvent(): AssociationEvent | undefined {
+    const low = this.sendQueue.lowEvents;
+    while (low.length > 0) this.events.push({ type: 'buffered-amount-low', streamId: low.shift()! });
+    return this.events.shift();
+  }
+
+  nextDeadline(): number | undefined {
+    return this.timers.nextDeadline();
+  }
+
+  get abandonedMessages(): number {
+    return (this.tcb?.rq.outstanding.abandonedCount ?? 0) + this.sendQueue.expiredBeforeSend;
+  }
+
+  /** Introspection for tests and stats. */
+  get congestion():
+    | { cwnd: number; ssthresh: number; rwnd: number; inFlight: number; rto: number }
+    | undefined {
+    const rq = this.tcb?.rq;
+    if (!rq) return undefined;
+    return {
+      cwnd: rq.cwnd,
+      ssthresh: rq.ssthresh,
+      rwnd: rq.rwnd,
+      inFlight: rq.outstanding.bytesInFlight,
+      rto: this.rto.rto,
+    };
+  }
+
+  get receiveBufferedBytes(): number {
+    return this.tcb?.reassembly.queuedBytes ?? 0;
+  }
+
+  get capabilities(): TransmissionControlBlock['capabilities'] | undefined {
+    return this.tcb?.capabilities;
+  }
+
+  // ---------------------------------------------------------------- output
+
+  pollTransmit(now = this.now): Buffer | undefined {
+    this.now = now;
+    const c = this.control.shift();
+    if (c) {
+      this.stats.packetsSent++;
+      return c;
+    }
+    const tcb = this.tcb;
+    if (!tcb || !RECEIVE_STATES.has(this.state)) return undefined;
+    const chunks: Chunk[] = [];
+    let space = this.options.mtu - 12;
+    const rq = tcb.rq;
+    const canSendData = DATA_STATES.has(this.state) && rq.canSend();
+    if (tcb.tracker.sackPending && (tcb.tracker.sackImmediately || canSendData)) {
+      const sack = tcb.tracker.createSack(tcb.reassembly.window);
+      this.delayedAck.stop();
+      chunks.push(sack);
+      space -= 16 + 4 * (sack.gapBlocks.length + sack.duplicateTsns.length);
+    }
+    if (rq.forwardTsnPending && tcb.capabilities.partialReliability) {
+      const fwd = rq.forwardTsn(tcb.capabilities.messageInterleaving);
+      if (fwd) {
+        chunks.push(fwd);
+        space -= 8 + (fwd.type === 'forward-tsn' ? 4 : 8) * fwd.skipped.length;
+      }
+    }
+    if (tcb.capabilities.reconfig && DATA_STATES.has(this.state)) {
+      const rc = tcb.reset.poll(rq.nextTsnWire);
+      if (rc) {
+        chunks.push(rc);
+        space -= 64;
+        this.reconfigTimer.start(now, this.rto.rto);
+      }
+    }
+    if (canSendData) {
+      const sent = rq.fill(now, space);
+      const idata = tcb.capabilities.messageInterleaving;
+      for (const s of sent) chunks.push(toDataChunk(s.tsn, s.fragment, idata));
+      if (sent.length > 0) this.t3Rtx.startIfStopped(now, this.rto.rto);
+    }
+    if (chunks.length === 0) {
+      this.maybeProgressShutdown(now);
+      const again = this.control.shift();
+      if (again) this.stats.packetsSent++;
+      return again;
+    }
+    this.stats.packetsSent++;
+    return serializePacket(this.header(tcb.peerTag, chunks), tcb.capabilities.zeroChecksumSend);
+  }
+
+  private header(tag: number, chunks: Chunk[]) {
+    return {
+      sourcePort: this.options.localPort,
+      destinationPort: this.options.remotePort,
+      verificationTag: tag,
+      chunks,
+    };
+  }
+
+  private queueControl(chunks: Chunk[], tag: number, zeroChecksum = false): void {
+    if (this.control.length >= MAX_CONTROL_PACKETS) {
+      this.stats.droppedControlOverflow++;
+      return;
+    }
+    this.control.push(serializePacket(this.header(tag, chunks), zeroChecksum));
+  }
+
+  // ---------------------------------------------------------------- input
+
+  handlePacket(bytes: Uint8Array, now: number): void {
+    this.now = now;
+    this.stats.packetsReceived++;
+    let pkt: ParsedPacket;
+    try {
+      pkt = parsePacket(bytes, { acceptZeroChecksum: this.options.zeroChecksum });
+    } catch (e) {
+      if (!(e instanceof SctpParseError)) throw e;
+      if (e.message === 'bad checksum') this.stats.droppedBadChecksum++;
+      else this.stats.droppedMalformed++;
+      log('dropped packet: %s', e.message);
+      return;
+    }
+    if (pkt.chunks.length === 0 || pkt.destinationPort !== this.options.localPort) {
+      this.stats.droppedMalformed++;
+      return;
+    }
+    try {
+      this.dispatch(pkt, now);
+    } catch (e) {
+      // A codec error inside a chunk (e.g. a malformed parameter list) drops the rest of the packet.
+      if (!(e instanceof SctpParseError)) throw e;
+      this.stats.droppedMalformed++;
+    }
+  }
+
+  private dispatch(pkt: ParsedPacket, now: number): void {
+    const first = pkt.chunks[0]!;
+    if (first.type === 'init') {
+      // RFC 9260 6.10: INIT is never bundled; 8.5.1 A: its tag is 0.
+      if (pkt.chunks.length !== 1 || pkt.verificationTag !== 0) {
+        this.stats.droppedVerificationTag++;
+        return;
+      }
+      this.handleInit(first, now);
+      return;
+    }
+    if (first.type === 'cookie-echo') {
+      this.handleCookieEcho(first, pkt.verificationTag, now);
+      if (this.tcb && this.tcb.localTag === pkt.verificationTag) this.processChunks(pkt.chunks.slice(1), now);
+      return;
+    }
+    const localTag = this.tcb?.localTag ?? this.pendingInit?.initiateTag;
+    if (localTag === undefined) {
+      this.handleOutOfTheBlue(pkt);
+      return;
+    }
+    const reflectedOk = (c: Chunk) =>
+      (c.type === 'abort' || c.type === 'shutdown-complete') &&
+      c.tagReflected &&
+      this.tcb !== undefined &&
+      pkt.verificationTag === this.tcb.peerTag;
+    if (pkt.verificationTag !== localTag && !pkt.chunks.some(reflectedOk)) {
+      // RFC 9260 8.5: silently discard.
+      this.stats.droppedVerificationTag++;
+      return;
+    }
+    this.processChunks(pkt.chunks, now);
+  }
+
+  private handleOutOfTheBlue(pkt: ParsedPacket): void {
+    this.stats.droppedOutOfTheBlue++;
+    // RFC 9260 8.4 (5): a SHUTDOWN ACK gets a SHUTDOWN COMPLETE with T set; others are dropped.
+    if (pkt.chunks.some((c) => c.type === 'shutdown-ack')) {
+      this.queueControl([{ type: 'shutdown-complete', tagReflected: true }], pkt.verificationTag);
+    }
+  }
+
+  private processChunks(chunks: readonly Chunk[], now: number): void {
+    let hadData = false;
+    for (const c of chunks) {
+      if (this.state === 'closed' && c.type !== 'init-ack') return;
+      switch (c.type) {
+        case 'data':
+        case 'idata':
+          if (!this.tcb) return;
+          if ((c.type === 'idata') !== this.tcb.capabilities.messageInterleaving) {
+            // RFC 8260 2.2: the wrong DATA flavour is a protocol violation.
+            this.protocolViolation(`unexpected ${c.type} chunk`);
+            return;
+          }
+          hadData = true;
+          if (!this.handleData(c.tsn, c, c.immediate)) return;
+          break;
+        case 'sack':
+          this.handleSack(c, now);
+          break;
+        case 'init-ack':
+          this.handleInitAck(c, now);
+          break;
+        case 'cookie-ack':
+          if (this.state === 'cookie-echoed') this.establish(now);
+          break;
+        case 'heartbeat':
+          if (this.tcb) this.queueControl([{ type: 'heartbeat-ack', params: c.params }], this.tcb.peerTag);
+          break;
+        case 'heartbeat-ack':
+          this.handleHeartbeatAck(c.params, now);
+          break;
+        case 'abort':
+          this.close({
+            type: 'aborted',
+            reason: describeErrorCauses(c.causes) || 'peer abort',
+            byPeer: true,
+          });
+          return;
+        case 'shutdown':
+          this.handleShutdown(c.cumulativeTsnAck, now);
+          break;
+        case 'shutdown-ack':
+          if (this.state === 'shutdown-sent' || this.state === 'shutdown-ack-sent') {
+            this.queueControl([{ type: 'shutdown-complete', tagReflected: false }], this.tcb!.peerTag);
+            this.close({ type: 'closed' });
+            return;
+          }
+          break;
+        case 'shutdown-complete':
+          if (this.state === 'shutdown-ack-sent') {
+            this.close({ type: 'closed' });
+            return;
+          }
+          break;
+        case 'error':
+          this.events.push({ type: 'peer-error', reason: describeErrorCauses(c.causes) });
+          break;
+        case 'forward-tsn':
+        case 'iforward-tsn':
+          if (!this.tcb?.capabilities.partialReliability) {
+            if (!this.handleUnknown(c.type === 'forward-tsn' ? 192 : 194, c)) return;
+            break;
+          }
+          if ((c.type === 'iforward-tsn') !== this.tcb.capabilities.messageInterleaving) {
+            this.protocolViolation(`unexpected ${c.type} chunk`);
+            return;
+          }
+          this.handleForwardTsn(c);
+          break;
+        case 'reconfig':
+          if (!this.tcb || !RECEIVE_STATES.has(this.state)) break;
+          this.handleReconfig(c.params);
+          break;
+        case 'unknown':
+          if (!this.handleUnknown(c.code, c)) return;
+          break;
+        case 'init':
+        case 'cookie-echo':
+          // Only valid first in a packet (handled in dispatch): RFC 9260 6.10.
+          this.stats.droppedMalformed++;
+          return;
+      }
+    }
+    if (hadData && this.tcb) this.afterData(now);
+  }
+
+  /** RFC 9260 3.2: the upper two bits of an unknown chunk type decide. Returns false to stop. */
+  private handleUnknown(code: number, c: Chunk): boolean {
+    this.stats.unknownChunks++;
+    if (code & 0x40 && this.tcb) {
+      const raw = serializePacket(this.header(0, [c])).subarray(12);
+      this.queueControl(
+        [{ type: 'error', causes: [{ code: ErrorCauseCode.UnrecognizedChunkType, info: raw }] }],
+        this.tcb.peerTag,
+      );
+    }
+    return (code & 0x80) !== 0;
+  }
+
+  private protocolViolation(reason: string): void {
+    if (this.tcb) {
+      this.queueControl(
+        [
+          {
+            type: 'abort',
+            tagReflected: false,
+            causes: [{ code: ErrorCauseCode.ProtocolViolation, info: Buffer.from(reason) }],
+          },
+        ],
+        this.tcb.peerTag,
+      );
+    }
+    this.close({ type: 'aborted', reason, byPeer: false });
+  }
+
+  // ---------------------------------------------------------------- handshake
+
+  private handleInit(init: InitChunk, now: number): void {
+    if (init.initiateTag === 0 || init.outboundStreams === 0 || init.inboundStreams === 0) {
+      this.stats.droppedMalformed++;
+      return;
+    }
+    if (this.state === 'shutdown-ack-sent') return;
+    const caps = negotiate(this.options, init.params);
+    let localTag: number;
+    let localTsn: number;
+    let localTieTag = 0;
+    let peerTieTag = 0;
+    if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') {
+      // RFC 9260 5.2.1: answer with the parameters of our own INIT.
+      localTag = this.pendingInit?.initiateTag ?? this.tcb!.localTag;
+      localTsn = this.pendingInit?.initialTsn ?? this.tcb!.params.localInitialTsn;
+    } else {
+      localTag = this.randomTag();
+      localTsn = this.random32();
+      if (this.tcb) {
+        // RFC 9260 5.2.2: a new tag, and the current ones as tie-tags.
+        localTieTag = this.tcb.localTag;
+        peerTieTag = this.tcb.peerTag;
+      }
+    }
+    const state: CookieState = {
+      localTag,
+      peerTag: init.initiateTag,
+      localInitialTsn: localTsn,
+      peerInitialTsn: init.initialTsn,
+      peerRwnd: init.aRwnd,
+      outboundStreams: Math.min(this.options.streams, init.inboundStreams),
+      inboundStreams: Math.min(this.options.streams, init.outboundStreams),
+      localTieTag,
+      peerTieTag,
+      capabilities: caps,
+      createdAt: now,
+    };
+    const params: Parameter[] = [
+      ...ourInitParameters(this.options),
+      { type: 'state-cookie', cookie: this.cookies.encode(state) },
+    ];
+    for (const raw of init.toReport) params.push({ type: 'unrecognized-parameter', raw });
+    const ack: InitAckChunk = {
+      type: 'init-ack',
+      initiateTag: localTag,
+      aRwnd: this.options.maxReceiverWindow,
+      outboundStreams: this.options.streams,
+      inboundStreams: this.options.streams,
+      initialTsn: localTsn,
+      params,
+      toReport: [],
+    };
+    this.queueControl([ack], init.initiateTag);
+  }
+
+  private handleInitAck(ack: InitAckChunk, now: number): void {
+    if (this.state !== 'cookie-wait' || !this.pendingInit) return;
+    const cookie = findParameter(ack.params, 'state-cookie');
+    if (!cookie || ack.initiateTag === 0 || ack.outboundStreams === 0 || ack.inboundStreams === 0) {
+      this.stats.droppedMalformed++;
+      return;
+    }
+    const init = this.pendingInit;
+    this.createTcb({
+      localTag: init.initiateTag,
+      peerTag: ack.initiateTag,
+      localInitialTsn: init.initialTsn,
+      peerInitialTsn: ack.initialTsn,
+      peerRwnd: ack.aRwnd,
+      outboundStreams: Math.min(this.options.streams, ack.inboundStreams),
+      inboundStreams: Math.min(this.options.streams, ack.outboundStreams),
+      capabilities: negotiate(this.options, ack.params),
+    });
+    this.pendingInit = undefined;
+    this.pendingCookie = cookie.cookie;
+    this.t1Init.stop();
+    this.queueControl([{ type: 'cookie-echo', cookie: cookie.cookie }], ack.initiateTag);
+    this.t1Cookie.start(now, this.options.rtoInitial);
+    this.state = 'cookie-echoed';
+  }
+
+  private handleCookieEcho(c: CookieEchoChunk, tag: number, now: number): void {
+    const cs = this.cookies.decode(c.cookie);
+    if (!cs || cs.localTag !== tag) {
+      this.stats.invalidCookies++;
+      return;
+    }
+    if (now - cs.createdAt > this.options.cookieLifetime || now < cs.createdAt) {
+      // RFC 9260 5.2.6: report a stale cookie with its staleness in microseconds.
+      this.stats.staleCookies++;
+      const info = Buffer.alloc(4);
+      info.writeUInt32BE(
+        Math.min(0xffffffff, Math.max(0, (now - cs.createdAt - this.options.cookieLifetime) * 1000)),
+      );
+      this.queueControl(
+        [{ type: 'error', causes: [{ code: ErrorCauseCode.StaleCookie, info }] }],
+        cs.peerTag,
+      );
+      return;
+    }
+    const params: TcbParams = {
+      localTag: cs.localTag,
+      peerTag: cs.peerTag,
+      localInitialTsn: cs.localInitialTsn,
+      peerInitialTsn: cs.peerInitialTsn,
+      peerRwnd: cs.peerRwnd,
+      outboundStreams: cs.outboundStreams,
+      inboundStreams: cs.inboundStreams,
+      capabilities: cs.capabilities,
+    };
+    const tcb = this.tcb;
+    if (!tcb) {
+      if (this.state === 'cookie-wait' && this.pendingInit && this.pendingInit.initiateTag !== cs.localTag) {
+        return;
+      }
+      this.createTcb(params);
+      this.establish(now);
+    } else if (
+      cs.localTag !== tcb.localTag &&
+      cs.peerTag !== tcb.peerTag &&
+      cs.localTieTag === tcb.localTag &&
+      cs.peerTieTag === tcb.peerTag
+    ) {
+      // RFC 9260 5.2.4 A: the peer restarted.
+      this.createTcb(params);
+      this.events.push({ type: 'restarted' });
+      this.establish(now);
+    } else if (cs.localTag === tcb.localTag && cs.peerTag !== tcb.peerTag) {
+      // 5.2.4 B: setup collision; the cookie's view wins.
+      this.createTcb(params);
+      this.establish(now);
+    } else if (cs.localTag === tcb.localTag && cs.peerTag === tcb.peerTag) {
+      // 5.2.4 D: a retransmitted cookie.
+      if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') this.establish(now);
+    } else {
+      // 5.2.4 C and anything else: silently discard.
+      return;
+    }
+    this.queueControl([{ type: 'cookie-ack' }], this.tcb!.peerTag);
+  }
+
+  private createTcb(params: TcbParams): void {
+    this.tcb = new TransmissionControlBlock(params, this.options, this.sendQueue, (e) => this.events.push(e));
+    this.sendQueue.setInterleaving(params.capabilities.messageInterleaving);
+  }
+
+  private establish(now: number): void {
+    this.t1Init.stop();
+    this.t1Cookie.stop();
+    this.pendingInit = undefined;
+    this.pendingCookie = undefined;
+    this.errorCount = 0;
+    if (this.state !== 'established') {
+      this.state = 'established';
+      this.events.push({ type: 'connected' });
+    }
+    this.heartbeat.start(now, this.options.heartbeatInterval);
+  }
+
+  // ---------------------------------------------------------------- data
+
+  /** Returns false when the association was aborted. */
+  private handleData(tsn: number, c: Chunk & { type: 'data' | 'idata' }, immediate: boolean): boolean {
+    const tcb = this.tcb!;
+    if (!RECEIVE_STATES.has(this.state)) return true;
+    if (c.payload.length === 0) {
+      // RFC 9260 6.2: DATA without user data aborts with "No User Data".
+      const info = Buffer.alloc(4);
+      info.writeUInt32BE(tsn >>> 0);
+      this.queueControl(
+        [{ type: 'abort', tagReflected: false, causes: [{ code: ErrorCauseCode.NoUserData, info }] }],
+        tcb.peerTag,
+      );
+      this.close({ type: 'aborted', reason: 'DATA chunk without user data', byPeer: false });
+      return false;
+    }
+    const verdict = tcb.tracker.classify(tsn);
+    if (verdict === 'out-of-window') {
+      this.stats.droppedOutOfWindowTsn++;
+      return true;
+    }
+    if (verdict === 'duplicate') {
+      this.stats.duplicateTsns++;
+      tcb.tracker.observe(tsn, immediate);
+      return true;
+    }
+    const u = tcb.tracker.unwrap(tsn);
+    const r = tcb.reassembly;
+    // RFC 9260 6.2: with no window left, drop new data; the next in-sequence TSN is still taken so
+    // delivery (which frees the window) can always progress. Memory stays within one MTU of the window.
+    if (
+      (r.isFull && u !== tcb.tracker.cumAck + 1) ||
+      r.queuedBytes + c.payload.length > r.capacity + this.options.mtu
+    ) {
+      this.stats.droppedReceiveWindowFull++;
+      tcb.tracker.forceSack();
+      return true;
+    }
+    tcb.tracker.observe(tsn, immediate);
+    if (c.streamId >= tcb.params.inboundStreams) {
+      // RFC 9260 6.8: acknowledge, report and drop.
+      const info = Buffer.alloc(4);
+      info.writeUInt16BE(c.streamId);
+      this.queueControl(
+        [{ type: 'error', causes: [{ code: ErrorCauseCode.InvalidStreamIdentifier, info }] }],
+        tcb.peerTag,
+      );
+      return true;
+    }
+    const f: Fragment =
+      c.type === 'data'
+        ? {
+            streamId: c.streamId,
+            ssn: c.ssn,
+            mid: 0,
+            fsn: 0,
+            ppid: c.ppid,
+            payload: c.payload,
+            unordered: c.unordered,
+            beginning: c.beginning,
+            end: c.end,
+          }
+        : {
+            streamId: c.streamId,
+            ssn: 0,
+            mid: c.mid,
+            fsn: c.fsn,
+            ppid: c.ppid,
+            payload: c.payload,
+            unordered: c.unordered,
+            beginning: c.beginning,
+            end: c.end,
+          };
+    r.add(u, f);
+    return true;
+  }
+
+  private afterData(now: number): void {
+    const tcb = this.tcb!;
+    tcb.tracker.endOfPacket();
+    tcb.reset.onCumAckAdvanced();
+    this.deliver();
+    if (tcb.tracker.sackPending && !tcb.tracker.sackImmediately)
+      this.delayedAck.startIfStopped(now, this.options.delayedAckMax);
+  }
+
+  private deliver(): void {
+    const tcb = this.tcb;
+    if (!tcb) return;
+    for (const m of tcb.reassembly.drain()) {
+      this.events.push({
+        type: 'message',
+        streamId: m.streamId,
+        ppid: m.ppid,
+        data: m.payload,
+        unordered: m.unordered,
+      });
+    }
+  }
+
+  private handleForwardTsn(c: ForwardTsnChunk | IForwardTsnChunk): void {
+    const tcb = this.tcb!;
+    if (tcb.tracker.forwardTo(c.newCumulativeTsn)) {
+      const cum = tcb.tracker.cumAck;
+      if (c.type === 'forward-tsn') tcb.reassembly.forwardTsn(cum, c.skipped);
+      else tcb.reassembly.iforwardTsn(cum, c.skipped);
+      tcb.reset.onCumAckAdvanced();
+      this.deliver();
+    }
+    // RFC 3758 3.6: answer with a SACK either way.
+    tcb.tracker.forceSack();
+  }
+
+  private handleSack(sack: SackChunk, now: number): void {
+    const tcb = this.tcb;
+    if (!tcb || !RECEIVE_STATES.has(this.state)) return;
+    const r = tcb.rq.handleSack(sack, now);
+    if (r.outcome !== 'ok') {
+      if (r.outcome === 'invalid') this.stats.droppedMalformed++;
+      return;
+    }
+    if (r.rtt !== undefined) this.rto.observe(r.rtt);
+    if (r.acked > 0 || r.cumAdvanced) this.errorCount = 0;
+    const o = tcb.rq.outstanding;
+    if (o.isEmpty) this.t3Rtx.stop();
+    else if (r.cumAdvanced) this.t3Rtx.start(now, this.rto.rto);
+    this.maybeProgressShutdown(now);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  handleTimeout(now: number): void {
+    this.now = now;
+    if (this.t1Init.isDue(now)) {
+      if (this.t1Init.expirations >= this.options.maxInitRetransmits)
+        this.close({ type: 'aborted', reason: 'INIT not answered', byPeer: false });
+      else if (this.pendingInit) {
+        this.t1Init.expireAndBackoff(now);
+        this.queueControl([this.pendingInit], 0);
+      } else this.t1Init.stop();
+    }
+    if (this.t1Cookie.isDue(now)) {
+      if (this.t1Cookie.expirations >= this.options.maxInitRetransmits)
+        this.close({ type: 'aborted', reason: 'COOKIE ECHO not answered', byPeer: false });
+      else if (this.pendingCookie && this.tcb) {
+        this.t1Cookie.expireAndBackoff(now);
+        this.queueControl([{ type: 'cookie-echo', cookie: this.pendingCookie }], this.tcb.peerTag);
+      } else this.t1Cookie.stop();
+    }
+    const tcb = this.tcb;
+    if (!tcb) return;
+    if (this.t2Shutdown.isDue(now)) {
+      this.t2Shutdown.expireAndBackoff(now);
+      if (this.countError('SHUTDOWN not answered')) return;
+      if (this.state === 'shutdown-sent') this.sendShutdown();
+      else if (this.state === 'shutdown-ack-sent') this.queueControl([{ type: 'shutdown-ack' }], tcb.peerTag);
+      else this.t2Shutdown.stop();
+    }
+    if (this.t3Rtx.isDue(now)) {
+      this.stats.t3Expiries++;
+      this.rto.backoff();
+      tcb.rq.handleT3Expiry(now);
+      if (this.countError('too many retransmissions')) return;
+      if (tcb.rq.outstanding.isEmpty) this.t3Rtx.stop();
+      else this.t3Rtx.start(now, this.rto.rto);
+    }
+    if (this.delayedAck.isDue(now)) {
+      this.delayedAck.stop();
+      tcb.tracker.forceSack();
+    }
+    if (this.heartbeat.isDue(now)) {
+      this.heartbeat.start(now, this.options.heartbeatInterval);
+      if (!this.heartbeatTimeout.running) this.sendHeartbeat(now);
+    }
+    if (this.heartbeatTimeout.isDue(now)) {
+      this.heartbeatTimeout.stop();
+      this.heartbeatNonce = undefined;
+      if (this.countError('heartbeat not answered')) return;
+    }
+    if (this.reconfigTimer.isDue(now)) {
+      if (tcb.reset.hasWork) {
+        tcb.reset.retransmit();
+        this.reconfigTimer.start(now, this.rto.rto);
+        if (this.countError('RE-CONFIG not answered')) return;
+      } else this.reconfigTimer.stop();
+    }
+  }
+
+  /** RFC 9260 8.1: too many consecutive errors close the association. Returns true if it did. */
+  private countError(reason: string): boolean {
+    this.errorCount++;
+    if (this.errorCount > this.options.maxRetransmissions) {
+      this.abort(reason);
+      return true;
+    }
+    return false;
+  }
+
+  private sendHeartbeat(now: number): void {
+    const tcb = this.tcb!;
+    const info = Buffer.alloc(16);
+    info.writeDoubleBE(now, 0);
+    this.options.random(8).copy(info, 8);
+    this.heartbeatNonce = info;
+    this.queueControl([{ type: 'heartbeat', params: [{ type: 'heartbeat-info', info }] }], tcb.peerTag);
+    this.heartbeatTimeout.start(now, this.rto.rto);
+  }
+
+  private handleHeartbeatAck(params: Parameter[], now: number): void {
+    const info = findParameter(params, 'heartbeat-info')?.info;
+    if (!info || !this.heartbeatNonce || !info.equals(this.heartbeatNonce)) return;
+    this.heartbeatNonce = undefined;
+    this.heartbeatTimeout.stop();
+    this.errorCount = 0;
+    // RFC 9260 8.3: a heartbeat round trip is a valid RTT sample.
+    this.rto.observe(now - info.readDoubleBE(0));
+  }
+
+  // ---------------------------------------------------------------- reconfig
+
+  private handleReconfig(params: Parameter[]): void {
+    const tcb = this.tcb!;
+    this.stats.reconfigRequestsReceived++;
+    const response = tcb.reset.handle({ type: 'reconfig', params });
+    this.stats.reconfigRequestsRejected = tcb.reset.rejected;
+    if (response) this.queueControl([response], tcb.peerTag);
+    this.deliver();
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  private handleShutdown(cumTsnAck: number, now: number): void {
+    const tcb = this.tcb;
+    if (!tcb) return;
+    if (this.state === 'established' || this.state === 'shutdown-pending') this.state = 'shutdown-received';
+    else if (this.state === 'shutdown-sent') {
+      // RFC 9260 9.2: both sides shut down at once.
+      this.state = 'shutdown-ack-sent';
+      this.queueControl([{ type: 'shutdown-ack' }], tcb.peerTag);
+      this.t2Shutdown.start(now, this.rto.rto);
+      return;
+    }
+    // The SHUTDOWN's cumulative TSN acknowledges like a SACK (RFC 9260 9.2).
+    this.handleSack(
+      {
+        type: 'sack',
+        cumulativeTsnAck: cumTsnAck,
+        aRwnd: tcb.rq.rwnd + tcb.rq.outstanding.bytesInFlight,
+        gapBlocks: [],
+        duplicateTsns: [],
+      },
+      now,
+    );
+    this.maybeProgressShutdown(now);
+  }
+
+  private maybeProgressShutdown(now: number): void {
+    const tcb = this.tcb;
+    if (!tcb) return;
+    if (this.state !== 'shutdown-pending' && this.state !== 'shutdown-received') return;
+    if (!this.sendQueue.isEmpty || !tcb.rq.outstanding.isEmpty) return;
+    this.t3Rtx.stop();
+    if (this.state === 'shutdown-pending') {
+      this.state = 'shutdown-sent';
+      this.sendShutdown();
+    } else {
+      this.state = 'shutdown-ack-sent';
+      this.queueControl([{ type: 'shutdown-ack' }], tcb.peerTag);
+    }
+    this.t2Shutdown.start(now, this.rto.rto);
+  }
+
+  private sendShutdown(): void {
+    const tcb = this.tcb!;
+    this.queueControl(
+      [{ type: 'shutdown', cumulativeTsnAck: tcb.tracker.createSack(0).cumulativeTsnAck }],
+      tcb.peerTag,
+    );
+  }
+
+  private close(event: AssociationEvent): void {
+    this.state = 'closed';
+    this.tcb = undefined;
+    this.pendingInit = undefined;
+    this.pendingCookie = undefined;
+    this.timers.stopAll();
+    this.events.push(event);
+  }
+
+  // ---------------------------------------------------------------- randomness
+
+  private random32(): number {
+    return this.options.random(4).readUInt32BE(0);
+  }
+
+  /** Verification tags are never 0 (RFC 9260 3.3.2). */
+  private randomTag(): number {
+    for (;;) {
+      const t = this.random32();
+      if (t !== 0) return t;
+    }
+  }
+}
+
+function toDataChunk(tsn: number, f: Fragment, idata: boolean): Chunk {
+  if (idata) {
+    return {
+      type: 'idata',
+      tsn,
+      streamId: f.streamId,
+      mid: f.mid,
+      fsn: f.fsn,
+      ppid: f.ppid,
+      payload: f.payload,
+      unordered: f.unordered,
+      beginning: f.beginning,
+      end: f.end,
+      immediate: false,
+    };
+  }
+  return {
+    type: 'data',
+    tsn,
+    streamId: f.streamId,
+    ssn: f.ssn,
+    ppid: f.ppid,
+    payload: f.payload,
+    unordered: f.unordered,
+    beginning: f.beginning,
+    end: f.end,
+    immediate: false,
+  };
+}

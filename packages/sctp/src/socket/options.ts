@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+
+export interface AssociationOptions {
+  localPort: number;
+  remotePort: number;
+  /** SCTP packet size, common header included. WebRTC's conventional 1200 (RFC 8831 6.9 leaves it to DTLS). */
+  mtu: number;
+  /** Receive buffer; also our advertised a_rwnd. 5 MiB like dcSCTP and Chrome 156's INIT. */
+  maxReceiverWindow: number;
+  /** Bytes the send queue accepts before send() refuses (dcSCTP's max_send_buffer_size). */
+  maxSendBuffer: number;
+  /** Largest message we send or accept; 262144 by default, the peer's from SDP (RFC 8841). */
+  maxMessageSize: number;
+  /** RFC 6298 / RFC 9260 15: RTO.Initial is 1 s, dcSCTP uses 500 ms for WebRTC; we follow dcSCTP. */
+  rtoInitial: number;
+  /** dcSCTP's 400 ms minimum (RFC 9260 recommends 1 s, too slow for interactive data). */
+  rtoMin: number;
+  /** RFC 9260 15: RTO.Max 60 s. */
+  rtoMax: number;
+  /** RFC 9260 6.2: at most 500 ms, recommended 200 ms (also dcSCTP's). */
+  delayedAckMax: number;
+  /** RFC 9260 15: HB.interval 30 s. */
+  heartbeatInterval: number;
+  /** RFC 9260 15: Association.Max.Retrans 10. */
+  maxRetransmissions: number;
+  /** RFC 9260 15: Max.Init.Retransmits 8. */
+  maxInitRetransmits: number;
+  /** RFC 9260 15: Valid.Cookie.Life 60 s. */
+  cookieLifetime: number;
+  /** dcSCTP's cwnd_mtus_initial: 10 MTUs. */
+  initialCwndMtus: number;
+  /** Streams announced in each direction (RFC 8831: WebRTC allows 65535). */
+  streams: number;
+  /** RFC 3758 PR-SCTP; data channels need it. */
+  partialReliability: boolean;
+  /** RFC 8260 I-DATA, used only when both ends announce it. Off by default like Chrome. */
+  messageInterleaving: boolean;
+  /** RFC 9653: advertise that we accept zero checksums (the DTLS layer already authenticates). */
+  zeroChecksum: boolean;
+  /** Randomness for tags, initial TSNs and the cookie secret. */
+  random: (bytes: number) => Buffer;
+}
+
+export const DEFAULT_OPTIONS: AssociationOptions = {
+  localPort: 5000,
+  remotePort: 5000,
+  mtu: 1200,
+  maxReceiverWindow: 5 * 1024 * 1024,
+  maxSendBuffer: 2_000_000,
+  maxMessageSize: 262_144,
+  rtoInitial: 500,
+  rtoMin: 400,
+  rtoMax: 60_000,
+  delayedAckMax: 200,
+  heartbeatInterval: 30_000,
+  maxRetransmissions: 10,
+  maxInitRetransmits: 8,
+  cookieLifetime: 60_000,
+  initialCwndMtus: 10,
+  streams: 65535,
+  partialReliability: true,
+  messageInterleaving: false,
+  zeroChecksum: false,
+  random: randomBytes,
+};
