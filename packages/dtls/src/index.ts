@@ -19,6 +19,7 @@ export {
   ContentType,
   DTLS_1_0,
   DTLS_1_2,
+  HandshakeType,
   NamedGroup,
   SignatureScheme,
   SrtpProtectionProfile,

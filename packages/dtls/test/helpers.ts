@@ -1,3 +1,4 @@
+import { encodeHandshakeFragment, parseHandshakeFragments } from '../src/handshake/fragment.js';
 import {
   type DtlsCertificate,
   DtlsClient,
@@ -7,6 +8,7 @@ import {
   DtlsServer,
   generateCertificate,
 } from '../src/index.js';
+import { encodeRecord, parseDatagram } from '../src/record/record.js';
 
 export const NOW = 1_700_000_000_000;
 
@@ -89,4 +91,31 @@ export function pump(
     }
   }
   return now;
+}
+
+/** Rewrites the body of one unprotected handshake message inside a datagram (a man in the middle). */
+export function rewriteHandshake(datagram: Buffer, msgType: number, fn: (body: Buffer) => Buffer): Buffer {
+  const { records } = parseDatagram(datagram);
+  return Buffer.concat(
+    records.map((r) => {
+      if (r.type !== 22 || r.epoch !== 0) return encodeRecord(r);
+      const frags = parseHandshakeFragments(r.fragment).map((f) => {
+        if (f.msgType !== msgType) return f;
+        if (f.fragmentOffset !== 0 || f.body.length !== f.length)
+          throw new Error('test expects one fragment');
+        const body = fn(Buffer.from(f.body));
+        return { ...f, length: body.length, body };
+      });
+      return encodeRecord({ ...r, fragment: Buffer.concat(frags.map(encodeHandshakeFragment)) });
+    }),
+  );
+}
+
+export function containsHandshake(datagram: Buffer, msgType: number): boolean {
+  return parseDatagram(datagram).records.some(
+    (r) =>
+      r.type === 22 &&
+      r.epoch === 0 &&
+      parseHandshakeFragments(r.fragment).some((f) => f.msgType === msgType),
+  );
 }
