@@ -5,3 +5,4 @@ export * from './crc32.js';
 export * from './errors.js';
 export * from './integrity.js';
 export * from './message.js';
+export * from './transaction.js';

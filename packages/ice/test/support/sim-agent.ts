@@ -10,6 +10,7 @@ import {
   StunMessageBuilder,
   StunMethod,
   serializeCandidate,
+  TurnClient,
 } from '../../src/index.js';
 
 /** An ICE agent wired to a simulated host: its sockets, its timer, and a record of its events. */
@@ -91,24 +92,89 @@ export class SimIceEndpoint {
   }
 
   pendingSrflx: ((data: Uint8Array) => boolean) | undefined;
+  readonly turnClients = new Map<string, TurnClient>();
+
+  /** Allocates a relay on a TURN server from a fresh socket; the relay candidate is added once allocated. */
+  addTurnRelay(
+    socketId: string,
+    server: { host: string; port: number },
+    username: string,
+    password: string,
+  ): TurnClient {
+    const turn = new TurnClient({ username, password, random: this.random });
+    this.turnClients.set(socketId, turn);
+    const socket = this.host.bind((d, now) => {
+      turn.handleIncoming(d.data, now);
+      this.flush();
+    });
+    this.turnSockets.set(socketId, { socket, server });
+    this.net.addTimerNode({
+      nextDeadline: () => turn.nextDeadline(),
+      handleTimeout: (now) => {
+        turn.handleTimeout(now);
+        this.flush();
+      },
+    });
+    turn.start(this.net.now);
+    this.flush();
+    return turn;
+  }
+  private readonly turnSockets = new Map<
+    string,
+    { socket: SimSocket; server: { host: string; port: number } }
+  >();
+  private get random(): ((n: number) => Uint8Array) | undefined {
+    return undefined;
+  }
 
   flush(): void {
-    for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
-      this.sockets.get(t.socketId)?.send(t.data, { host: t.destination.address, port: t.destination.port });
-    }
-    for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
-      this.events.push(e);
-      if (e.type === 'state-change') this.states.push({ state: e.state, at: this.net.now });
-      if (e.type === 'data') this.received.push(e.data);
-      if (e.type === 'local-candidate' && this.trickle && this.peer) {
-        this.peer.agent.addRemoteCandidate(serializeCandidate(e.candidate));
-        this.peer.flush();
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
+        const turn = this.turnClients.get(t.socketId);
+        if (turn) turn.send(t.destination, t.data, this.net.now);
+        else
+          this.sockets
+            .get(t.socketId)
+            ?.send(t.data, { host: t.destination.address, port: t.destination.port });
       }
-      if (e.type === 'local-candidates-complete' && this.trickle && this.peer) {
-        this.peer.agent.endOfRemoteCandidates();
+      for (const [socketId, turn] of this.turnClients) {
+        const { socket, server } = this.turnSockets.get(socketId)!;
+        for (let b = turn.pollTransmit(); b; b = turn.pollTransmit()) socket.send(b, server);
+        for (let e = turn.pollEvent(); e; e = turn.pollEvent()) {
+          progress = true;
+          if (e.type === 'allocated') {
+            this.agent.addLocalCandidate({
+              socketId,
+              type: 'relay',
+              address: e.relayed.address,
+              port: e.relayed.port,
+              relatedAddress: e.mapped?.address ?? socket.address.host,
+              relatedPort: e.mapped?.port ?? socket.address.port,
+              server: `${server.host}:${server.port}`,
+            });
+            this.relayAllocated = true;
+          } else if (e.type === 'data') {
+            this.agent.handleDatagram(socketId, e.peer, e.data, this.net.now);
+          }
+        }
+      }
+      for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
+        this.events.push(e);
+        if (e.type === 'state-change') this.states.push({ state: e.state, at: this.net.now });
+        if (e.type === 'data') this.received.push(e.data);
+        if (e.type === 'local-candidate' && this.trickle && this.peer) {
+          this.peer.agent.addRemoteCandidate(serializeCandidate(e.candidate));
+          this.peer.flush();
+        }
+        if (e.type === 'local-candidates-complete' && this.trickle && this.peer) {
+          this.peer.agent.endOfRemoteCandidates();
+        }
       }
     }
   }
+
+  relayAllocated = false;
 
   close(): void {
     this.removeTimer();

@@ -1,0 +1,2 @@
+export * from './channel-data.js';
+export * from './client.js';

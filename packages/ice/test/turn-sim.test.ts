@@ -1,0 +1,131 @@
+import { SimNetwork } from '@purertc/test/sim';
+import { describe, expect, it } from 'vitest';
+import { StunMethod, TurnClient } from '../src/index.js';
+import { SimIceEndpoint, signal } from './support/sim-agent.js';
+import { SimTurnServer } from './support/turn-server.js';
+
+function wire(
+  net: SimNetwork,
+  address: string,
+  server: SimTurnServer,
+  client: TurnClient,
+  onData?: (d: Buffer) => void,
+) {
+  const host = net.addHost({ address, uplink: { delayMs: 10 } });
+  const socket = host.bind((d, now) => {
+    client.handleIncoming(d.data, now);
+    pump();
+  });
+  const pump = () => {
+    for (let b = client.pollTransmit(); b; b = client.pollTransmit()) socket.send(b, server.address);
+    for (let e = client.pollEvent(); e; e = client.pollEvent()) if (e.type === 'data') onData?.(e.data);
+  };
+  net.addTimerNode({
+    nextDeadline: () => client.nextDeadline(),
+    handleTimeout: (now) => {
+      client.handleTimeout(now);
+      pump();
+    },
+  });
+  return { host, pump };
+}
+
+describe('TURN client (RFC 8656) against a simulated TURN server', () => {
+  it('allocates with long-term credentials after a 401, retries a 438, refreshes before expiry', () => {
+    const net = new SimNetwork({ seed: 1 });
+    const server = new SimTurnServer(net, '192.0.2.50');
+    server.lifetime = 120;
+    const client = new TurnClient({ username: 'user', password: 'pass' });
+    const { pump } = wire(net, '198.51.100.1', server, client);
+    client.start(net.now);
+    pump();
+    expect(net.runUntil(() => client.state === 'allocated', { timeoutMs: 5000 })).toBe(true);
+    expect(server.requests.map((r) => r.authenticated)).toEqual([false, true]);
+    expect(client.relayedAddress?.address).toBe('192.0.2.50');
+    expect(client.mappedAddress).toEqual({ address: '198.51.100.1', port: expect.any(Number) });
+
+    server.staleNonceOnce = 'nonce-2';
+    net.runFor(125_000);
+    const refreshes = server.requests.filter((r) => r.method === StunMethod.Refresh);
+    // Refreshed at 60 s (half of a 120 s lifetime), got 438, retried with the new nonce, then again.
+    expect(refreshes.length).toBeGreaterThanOrEqual(3);
+    expect(client.state).toBe('allocated');
+    expect(server.allocations.size).toBe(1);
+  });
+
+  it('fails the allocation with wrong credentials', () => {
+    const net = new SimNetwork({ seed: 2 });
+    const server = new SimTurnServer(net, '192.0.2.50');
+    const client = new TurnClient({ username: 'user', password: 'wrong' });
+    const { pump } = wire(net, '198.51.100.1', server, client);
+    client.start(net.now);
+    pump();
+    net.runUntil(() => client.state === 'failed', { timeoutMs: 5000 });
+    expect(client.state).toBe('failed');
+  });
+
+  it('relays data through a channel after ChannelBind, and through Send/Data indications without channels', () => {
+    for (const useChannels of [true, false]) {
+      const net = new SimNetwork({ seed: 3 });
+      const server = new SimTurnServer(net, '192.0.2.50');
+      const client = new TurnClient({ username: 'user', password: 'pass', useChannels });
+      const got: Buffer[] = [];
+      const { pump } = wire(net, '198.51.100.1', server, client, (d) => got.push(d));
+      client.start(net.now);
+      pump();
+      net.runUntil(() => client.state === 'allocated', { timeoutMs: 5000 });
+      const peerHost = net.addHost({ address: '198.51.100.9' });
+      const echoed: Buffer[] = [];
+      const peer = peerHost.bind(
+        (d) => {
+          echoed.push(Buffer.from(d.data));
+          peer.send(d.data, d.from);
+        },
+        { port: 9000 },
+      );
+      // The first send sets up the permission/channel; send again once it is in place.
+      client.send({ address: '198.51.100.9', port: 9000 }, Buffer.from('one'), net.now);
+      pump();
+      net.runFor(500);
+      client.send({ address: '198.51.100.9', port: 9000 }, Buffer.from('two'), net.now);
+      pump();
+      net.runFor(500);
+      expect(echoed.map(String)).toContain('two');
+      expect(got.map(String)).toContain('two');
+      const methods = server.requests.map((r) => r.method);
+      expect(methods).toContain(useChannels ? StunMethod.ChannelBind : StunMethod.CreatePermission);
+    }
+  });
+});
+
+describe('ICE through symmetric NATs on both sides via a TURN relay', () => {
+  it('connects relay-only and exchanges data', () => {
+    const net = new SimNetwork({ seed: 9 });
+    const server = new SimTurnServer(net, '192.0.2.50');
+    const natA = net.addNat({
+      publicAddress: '203.0.113.1',
+      mapping: 'address-and-port-dependent',
+      filtering: 'address-and-port-dependent',
+    });
+    const natB = net.addNat({
+      publicAddress: '203.0.113.2',
+      mapping: 'address-and-port-dependent',
+      filtering: 'address-and-port-dependent',
+    });
+    const ha = net.addHost({ address: '10.0.0.2', behind: natA, uplink: { delayMs: 10 } });
+    const hb = net.addHost({ address: '10.0.1.2', behind: natB, uplink: { delayMs: 10 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, relayOnly: true }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, relayOnly: true }, 'b');
+    signal(a, b);
+    a.addTurnRelay('r0', server.address, 'user', 'pass');
+    b.addTurnRelay('r0', server.address, 'user', 'pass');
+    const connected = (e: SimIceEndpoint) => e.agent.state === 'connected' || e.agent.state === 'completed';
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 20_000 })).toBe(true);
+    expect(a.agent.selectedPair?.local.type).toBe('relay');
+    expect(a.agent.selectedPair?.remote.type).toBe('relay');
+    a.agent.send(Buffer.from([0x80, 42]));
+    a.flush();
+    net.runUntil(() => b.received.length > 0, { timeoutMs: 3000 });
+    expect(b.received[0]).toEqual(Buffer.from([0x80, 42]));
+  });
+});
