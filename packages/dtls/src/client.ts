@@ -43,15 +43,6 @@ type ClientStep =
   | 'server-hello-done'
   | 'finished';
 
-const OFFERED_EXTENSIONS = new Set<number>([
-  ExtensionType.supported_groups,
-  ExtensionType.ec_point_formats,
-  ExtensionType.signature_algorithms,
-  ExtensionType.use_srtp,
-  ExtensionType.extended_master_secret,
-  ExtensionType.renegotiation_info,
-]);
-
 /** The DTLS 1.2 client (RFC 6347 4.2.4 flights 1, 3 and 5). */
 export class DtlsClient extends DtlsConnection {
   readonly role = 'client' as const;
@@ -70,8 +61,14 @@ export class DtlsClient extends DtlsConnection {
   start(now: number): void {
     if (this.state !== 'new') return;
     this.setState('handshaking');
+    this.clientRandom = this.options.randomBytes(32);
+    this.hello = this.buildClientHello(this.clientRandom);
+    this.sendHello(now);
+  }
+
+  /** The first ClientHello; a subclass may reshape it (tests use this to mimic browsers). */
+  protected buildClientHello(random: Buffer): ClientHello {
     const o = this.options;
-    this.clientRandom = o.randomBytes(32);
     const extensions = [
       supportedGroups.encode(o.groups),
       ecPointFormats.encode(),
@@ -79,18 +76,18 @@ export class DtlsClient extends DtlsConnection {
       extendedMasterSecretExt.encode(),
       renegotiationInfo.encode(),
     ];
-    if (o.srtpProfiles.length > 0)
+    if (o.srtpProfiles.length > 0) {
       extensions.push(useSrtp.encode({ profiles: [...o.srtpProfiles], mki: Buffer.alloc(0) }));
-    this.hello = {
+    }
+    return {
       version: DTLS_1_2,
-      random: this.clientRandom,
+      random,
       sessionId: Buffer.alloc(0),
       cookie: Buffer.alloc(0),
       cipherSuites: [...o.cipherSuites],
       compressionMethods: [0],
       extensions,
     };
-    this.sendHello(now);
   }
 
   private sendHello(now: number): void {
@@ -185,7 +182,7 @@ export class DtlsClient extends DtlsConnection {
     if (sh.compressionMethod !== 0) throw new DtlsError('illegal-parameter', 'server chose compression');
     for (const e of sh.extensions) {
       // RFC 5246 7.4.1.4: a server must not answer with an extension the client did not offer.
-      if (!OFFERED_EXTENSIONS.has(e.type))
+      if (!this.hello!.extensions.some((x) => x.type === e.type))
         throw new DtlsError('illegal-parameter', `unsolicited extension ${e.type}`);
     }
     if (!findExtension(sh.extensions, ExtensionType.extended_master_secret)) {
