@@ -1,3 +1,4 @@
 export * from './agent/index.js';
+export * from './node/index.js';
 export * from './stun/index.js';
 export * from './turn/index.js';

@@ -1,0 +1,424 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { connect, type Socket as TcpSocket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { IceAgent } from '../agent/agent.js';
+import type { IceCandidate } from '../agent/candidate.js';
+import type {
+  CandidatePairInfo,
+  IceAgentEvent,
+  IceAgentOptions,
+  IceConnectionState,
+  IceCredentials,
+} from '../agent/types.js';
+import { canonicalIp, type TransportAddress } from '../stun/address.js';
+import { StunMessageBuilder } from '../stun/builder.js';
+import { StunClass, StunMethod } from '../stun/constants.js';
+import { StunMessage } from '../stun/message.js';
+import { StunRetransmitTimer } from '../stun/transaction.js';
+import { splitStreamMessages } from '../turn/channel-data.js';
+import { TurnClient } from '../turn/client.js';
+import { type HostAddressOptions, listHostAddresses } from './host-addresses.js';
+import { bindUdp, type PortRange } from './udp-socket.js';
+
+export interface StunServerConfig {
+  readonly host: string;
+  readonly port?: number;
+}
+
+export interface TurnServerConfig {
+  readonly host: string;
+  readonly port?: number;
+  readonly username: string;
+  readonly password: string;
+  /** Control connection transport. Default 'udp'. */
+  readonly transport?: 'udp' | 'tcp';
+  /** Relayed address family (REQUESTED-ADDRESS-FAMILY). Default 4. */
+  readonly family?: 4 | 6;
+}
+
+export interface NodeIceTransportOptions
+  extends Omit<IceAgentOptions, 'random' | 'relayOnly'>,
+    HostAddressOptions {
+  /** Nothing is contacted unless listed here. */
+  stunServers?: readonly StunServerConfig[];
+  turnServers?: readonly TurnServerConfig[];
+  portRange?: PortRange;
+  /** `iceTransportPolicy: 'relay'`: only relay candidates are gathered and paired. */
+  relayOnly?: boolean;
+  /** How long gathering waits for STUN and TURN servers. Default 5000 ms. */
+  gatherTimeoutMs?: number;
+}
+
+export type NodeIceEvent = IceAgentEvent | { readonly type: 'gathering-complete' };
+
+interface SrflxProbe {
+  readonly socketId: string;
+  readonly server: TransportAddress;
+  readonly bytes: Buffer;
+  readonly timer: StunRetransmitTimer;
+  readonly resolve: () => void;
+}
+
+interface RelayState {
+  readonly client: TurnClient;
+  readonly server: TransportAddress;
+  readonly udp?: Socket;
+  readonly tcp?: TcpSocket;
+  tcpBuffer: Buffer;
+  readonly done: () => void;
+}
+
+/**
+ * The Node driver of an `IceAgent`: UDP sockets bound per host address, server-reflexive and
+ * relay gathering from configured servers only, and one timer at the agent's next deadline.
+ */
+export class NodeIceTransport {
+  readonly agent: IceAgent;
+  private readonly sockets = new Map<string, Socket>();
+  private readonly probes = new Map<string, SrflxProbe>();
+  private readonly relays = new Map<string, RelayState>();
+  private readonly listeners = new Set<(event: NodeIceEvent) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private closed = false;
+  private readonly t0 = performance.now();
+
+  constructor(private readonly options: NodeIceTransportOptions) {
+    this.agent = new IceAgent({ ...options, relayOnly: options.relayOnly ?? false });
+  }
+
+  on(listener: (event: NodeIceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get state(): IceConnectionState {
+    return this.agent.state;
+  }
+  get selectedPair(): CandidatePairInfo | undefined {
+    return this.agent.selectedPair;
+  }
+  get localCredentials(): IceCredentials {
+    return this.agent.localCredentials;
+  }
+
+  private now(): number {
+    return performance.now() - this.t0;
+  }
+
+  /** Gathers every candidate; resolves when all configured servers answered or timed out. */
+  async gather(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const hosts = listHostAddresses(this.options);
+    let index = 0;
+    for (const host of hosts) {
+      const socketId = `udp${index++}`;
+      const socket = await bindUdp(host.address, this.options.portRange);
+      if (this.closed) {
+        socket.close();
+        return;
+      }
+      this.sockets.set(socketId, socket);
+      socket.on('message', (msg, rinfo) => this.onHostDatagram(socketId, msg, rinfo.address, rinfo.port));
+      socket.on('error', () => {});
+      const port = socket.address().port;
+      if (!this.options.relayOnly) {
+        this.agent.addLocalCandidate({ socketId, type: 'host', address: host.address, port });
+        for (const server of this.options.stunServers ?? []) {
+          waits.push(this.probeSrflx(socketId, host.address, server));
+        }
+      }
+    }
+    let relayIndex = 0;
+    for (const server of this.options.turnServers ?? [])
+      waits.push(this.allocateRelay(`turn${relayIndex++}`, server));
+    this.pump();
+    const timeout = new Promise<void>((resolve) =>
+      setTimeout(resolve, this.options.gatherTimeoutMs ?? 5000).unref(),
+    );
+    await Promise.race([Promise.all(waits), timeout]);
+    if (this.closed) return;
+    this.agent.endOfLocalCandidates();
+    this.pump();
+    this.emit({ type: 'gathering-complete' });
+  }
+
+  setRemoteCredentials(credentials: IceCredentials): void {
+    this.agent.setRemoteCredentials(credentials);
+    this.pump();
+  }
+
+  addRemoteCandidate(candidate: IceCandidate | string): boolean {
+    const ok = this.agent.addRemoteCandidate(candidate);
+    this.pump();
+    return ok;
+  }
+
+  endOfRemoteCandidates(): void {
+    this.agent.endOfRemoteCandidates();
+    this.pump();
+  }
+
+  send(data: Uint8Array): boolean {
+    const ok = this.agent.send(data);
+    this.pump();
+    return ok;
+  }
+
+  restart(credentials?: IceCredentials): IceCredentials {
+    const c = this.agent.restart(credentials);
+    this.pump();
+    return c;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const now = this.now();
+    for (const r of this.relays.values()) {
+      r.client.close(now);
+      this.flushRelay(r);
+      r.udp?.close();
+      r.tcp?.destroy();
+    }
+    this.agent.close();
+    this.pump();
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.sockets.values()) s.close();
+    this.sockets.clear();
+    this.relays.clear();
+    this.probes.clear();
+  }
+
+  private emit(event: NodeIceEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private async resolve(host: string, family?: 4 | 6): Promise<string | undefined> {
+    const ip = canonicalIp(host);
+    if (ip) return ip;
+    try {
+      const r = await lookup(host, family ? { family } : {});
+      return canonicalIp(r.address);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** RFC 8445 section 5.1.1.2: a Binding request to the STUN server from the host socket. */
+  private async probeSrflx(socketId: string, hostAddress: string, server: StunServerConfig): Promise<void> {
+    const family = hostAddress.includes(':') ? 6 : 4;
+    const address = await this.resolve(server.host, family);
+    if (!address || address.includes(':') !== (family === 6) || this.closed) return;
+    const target = { address, port: server.port ?? 3478 };
+    await new Promise<void>((resolve) => {
+      const tid = randomBytes(12);
+      const bytes = new StunMessageBuilder(StunMethod.Binding, StunClass.Request, tid).finish({
+        fingerprint: true,
+      });
+      const probe: SrflxProbe = {
+        socketId,
+        server: target,
+        bytes,
+        timer: new StunRetransmitTimer(this.now()),
+        resolve,
+      };
+      this.probes.set(tid.toString('latin1'), probe);
+      this.sockets.get(socketId)?.send(bytes, target.port, target.address);
+      this.pump();
+    });
+  }
+
+  private onHostDatagram(socketId: string, msg: Buffer, address: string, port: number): void {
+    if (this.closed) return;
+    const from = { address: canonicalIp(address) ?? address, port };
+    if (this.probes.size > 0 && msg.length >= 20 && msg[0]! < 4) {
+      const probe = this.probes.get(msg.subarray(8, 20).toString('latin1'));
+      if (probe) {
+        this.onProbeResponse(probe, msg);
+        return;
+      }
+    }
+    this.agent.handleDatagram(socketId, from, msg, this.now());
+    this.pump();
+  }
+
+  private onProbeResponse(probe: SrflxProbe, msg: Buffer): void {
+    const parsed = StunMessage.tryParse(msg);
+    if (!parsed || parsed.messageClass !== StunClass.SuccessResponse) return;
+    this.probes.delete(parsed.transactionId.toString('latin1'));
+    const mapped = parsed.xorMappedAddress();
+    const socket = this.sockets.get(probe.socketId);
+    if (mapped && socket) {
+      const base = socket.address();
+      const baseAddress = canonicalIp(base.address) ?? base.address;
+      // RFC 8445 section 5.1.3: a srflx equal to its base is redundant.
+      if (mapped.address !== baseAddress || mapped.port !== base.port) {
+        this.agent.addLocalCandidate({
+          socketId: probe.socketId,
+          type: 'srflx',
+          address: mapped.address,
+          port: mapped.port,
+          relatedAddress: baseAddress,
+          relatedPort: base.port,
+          server: `${probe.server.address}:${probe.server.port}`,
+        });
+      }
+    }
+    probe.resolve();
+    this.pump();
+  }
+
+  /** RFC 8656: one allocation per configured TURN server, over UDP or TCP. */
+  private async allocateRelay(socketId: string, server: TurnServerConfig): Promise<void> {
+    const address = await this.resolve(server.host);
+    if (!address || this.closed) return;
+    const target = { address, port: server.port ?? 3478 };
+    const transport = server.transport ?? 'udp';
+    const client = new TurnClient({
+      username: server.username,
+      password: server.password,
+      transport,
+      ...(server.family ? { family: server.family } : {}),
+    });
+    await new Promise<void>((resolve) => {
+      let settled = false;
+      const done = () => {
+        if (!settled) {
+          settled = true;
+          resolve();
+        }
+      };
+      if (transport === 'tcp') {
+        const tcp = connect({ host: target.address, port: target.port });
+        const state: RelayState = { client, server: target, tcp, tcpBuffer: Buffer.alloc(0), done };
+        this.relays.set(socketId, state);
+        tcp.on('connect', () => {
+          client.start(this.now());
+          this.pump();
+        });
+        tcp.on('data', (chunk) => this.onTcpData(socketId, chunk));
+        tcp.on('error', done);
+        tcp.on('close', done);
+        return;
+      }
+      void bindUdp(address.includes(':') ? '::' : '0.0.0.0').then((udp) => {
+        if (this.closed) {
+          udp.close();
+          done();
+          return;
+        }
+        const state: RelayState = { client, server: target, udp, tcpBuffer: Buffer.alloc(0), done };
+        this.relays.set(socketId, state);
+        udp.on('message', (msg) => {
+          if (this.closed) return;
+          client.handleIncoming(msg, this.now());
+          this.pump();
+        });
+        udp.on('error', () => {});
+        client.start(this.now());
+        this.pump();
+      }, done);
+    });
+  }
+
+  private onTcpData(socketId: string, chunk: Buffer): void {
+    const state = this.relays.get(socketId);
+    if (!state || this.closed) return;
+    state.tcpBuffer = state.tcpBuffer.length ? Buffer.concat([state.tcpBuffer, chunk]) : chunk;
+    const { messages, consumed, error } = splitStreamMessages(state.tcpBuffer);
+    const now = this.now();
+    for (const m of messages) state.client.handleIncoming(m, now);
+    state.tcpBuffer = state.tcpBuffer.subarray(consumed);
+    if (error) state.tcp?.destroy();
+    this.pump();
+  }
+
+  private flushRelay(r: RelayState): void {
+    for (let b = r.client.pollTransmit(); b; b = r.client.pollTransmit()) {
+      if (r.udp) r.udp.send(b, r.server.port, r.server.address);
+      else if (r.tcp && !r.tcp.destroyed) r.tcp.write(b);
+    }
+  }
+
+  /** Moves every queued output to its socket, routes relay events, and re-arms the one timer. */
+  private pump(): void {
+    if (this.closed && this.relays.size === 0 && this.sockets.size === 0) return;
+    const now = this.now();
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
+        const relay = this.relays.get(t.socketId);
+        if (relay) relay.client.send(t.destination, t.data, now);
+        else this.sockets.get(t.socketId)?.send(t.data, t.destination.port, t.destination.address);
+      }
+      for (const [socketId, r] of this.relays) {
+        this.flushRelay(r);
+        for (let e = r.client.pollEvent(); e; e = r.client.pollEvent()) {
+          progress = true;
+          if (e.type === 'allocated') {
+            this.agent.addLocalCandidate({
+              socketId,
+              type: 'relay',
+              address: e.relayed.address,
+              port: e.relayed.port,
+              relatedAddress: e.mapped?.address ?? '0.0.0.0',
+              relatedPort: e.mapped?.port ?? 0,
+              server: `${r.server.address}:${r.server.port}`,
+            });
+            r.done();
+          } else if (e.type === 'failed') {
+            r.done();
+          } else {
+            this.agent.handleDatagram(socketId, e.peer, e.data, now);
+          }
+        }
+      }
+      for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.emit(e);
+    }
+    this.arm();
+  }
+
+  private nextDeadline(): number | undefined {
+    let next = this.agent.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    for (const r of this.relays.values()) next = Math.min(next, r.client.nextDeadline() ?? next);
+    for (const p of this.probes.values()) next = Math.min(next, p.timer.deadline);
+    return Number.isFinite(next) ? next : undefined;
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    const at = this.nextDeadline();
+    if (at === undefined) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (this.timer && at === this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - this.now()));
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    if (this.closed) return;
+    const now = this.now();
+    this.agent.handleTimeout(now);
+    for (const r of this.relays.values()) r.client.handleTimeout(now);
+    for (const [id, p] of this.probes) {
+      const verdict = p.timer.poll(now);
+      if (verdict === 'retransmit')
+        this.sockets.get(p.socketId)?.send(p.bytes, p.server.port, p.server.address);
+      else if (verdict === 'timeout') {
+        this.probes.delete(id);
+        p.resolve();
+      }
+    }
+    this.pump();
+  }
+}

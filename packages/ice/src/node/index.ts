@@ -1,0 +1,3 @@
+export * from './host-addresses.js';
+export * from './ice-transport.js';
+export * from './udp-socket.js';
