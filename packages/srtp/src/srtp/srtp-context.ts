@@ -1,5 +1,6 @@
 import { debuglog } from 'node:util';
 import { AesCmTransform } from './aes-cm-transform.js';
+import { AesGcmJsTransform, canUseJsGcm } from './aes-gcm-js-transform.js';
 import { AesGcmTransform } from './aes-gcm-transform.js';
 import { deriveSessionKeys, type SrtpSessionKeys } from './key-derivation.js';
 import { type SrtpProfileId, srtpProfileParameters } from './profiles.js';
@@ -33,6 +34,11 @@ export interface SrtpContextOptions {
   replayWindowSize?: number;
   /** Most SSRCs tracked per direction and per RTP/RTCP; default 1024. */
   maxSsrcs?: number;
+  /**
+   * AEAD profiles: payloads up to this many bytes use the JS GHASH path (no cipher object per
+   * packet; 64 KiB of tables per key), larger ones Node's GCM. 0 always uses Node's GCM.
+   */
+  gcmJsMaxPayload?: number;
 }
 
 export interface SrtpStats {
@@ -84,7 +90,7 @@ export class SrtpContext {
   constructor(options: SrtpContextOptions) {
     const keys = deriveSessionKeys(options.profile, options.masterKey, options.masterSalt);
     this.profile = options.profile;
-    this.transform = createTransform(options.profile, keys);
+    this.transform = createTransform(options.profile, keys, options.gcmJsMaxPayload);
     this.windowSize = options.replayWindowSize ?? 64;
     if (!Number.isInteger(this.windowSize) || this.windowSize < 1)
       throw new RangeError('replayWindowSize must be >= 1');
@@ -211,10 +217,27 @@ export class SrtpContext {
   }
 }
 
-export function createTransform(profile: SrtpProfileId, keys: SrtpSessionKeys): SrtpTransform {
+/**
+ * `gcmJsMaxPayload`: the largest payload the AEAD profiles handle with the JS GHASH path; larger
+ * ones use Node's GCM. 0 disables the JS path (and its 64 KiB of tables per key).
+ */
+export function createTransform(
+  profile: SrtpProfileId,
+  keys: SrtpSessionKeys,
+  gcmJsMaxPayload = DEFAULT_GCM_JS_MAX_PAYLOAD,
+): SrtpTransform {
   const p = srtpProfileParameters(profile);
-  return p.aead ? new AesGcmTransform(keys) : new AesCmTransform(keys, p.rtpTagLength);
+  if (!p.aead) return new AesCmTransform(keys, p.rtpTagLength);
+  return canUseJsGcm && gcmJsMaxPayload > 0
+    ? new AesGcmJsTransform(keys, gcmJsMaxPayload)
+    : new AesGcmTransform(keys);
 }
+
+/**
+ * Measured on a 2-core Xeon with Node 20: the JS path wins clearly at 160-byte payloads (fixed cost
+ * of a native GCM object dominates) and breaks even with Node's GCM near 1 KiB.
+ */
+export const DEFAULT_GCM_JS_MAX_PAYLOAD = 1024;
 
 /** RTP header length within `bytes[0, end)`, or -1 (RFC 3550 5.1); no throw on the hot path. */
 function checkRtpHeader(bytes: Uint8Array, end: number): number {
