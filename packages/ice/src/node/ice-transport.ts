@@ -76,6 +76,12 @@ interface RelayState {
  */
 export class NodeIceTransport {
   readonly agent: IceAgent;
+  /** Every mapped address a STUN server reported, including ones equal to their base. */
+  readonly stunAnswers: {
+    readonly socketId: string;
+    readonly server: TransportAddress;
+    readonly mapped: TransportAddress;
+  }[] = [];
   private readonly sockets = new Map<string, Socket>();
   private readonly probes = new Map<string, SrflxProbe>();
   private readonly relays = new Map<string, RelayState>();
@@ -251,6 +257,7 @@ export class NodeIceTransport {
     this.probes.delete(parsed.transactionId.toString('latin1'));
     const mapped = parsed.xorMappedAddress();
     const socket = this.sockets.get(probe.socketId);
+    if (mapped) this.stunAnswers.push({ socketId: probe.socketId, server: probe.server, mapped });
     if (mapped && socket) {
       const base = socket.address();
       const baseAddress = canonicalIp(base.address) ?? base.address;

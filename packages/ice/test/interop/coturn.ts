@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StunClass, StunMessage, StunMessageBuilder, StunMethod } from '../../src/index.js';
+
+export const TURNSERVER = '/usr/bin/turnserver';
+
+export function coturnInstalled(): boolean {
+  return existsSync(TURNSERVER);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Coturn {
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly realm: string;
+  stop(): Promise<void>;
+}
+
+/** Sends Binding requests until coturn answers (a STUN retransmission loop, bounded). */
+async function waitForStun(port: number, timeoutMs: number): Promise<void> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const request = new StunMessageBuilder(
+        StunMethod.Binding,
+        StunClass.Request,
+        Buffer.alloc(12, 5),
+      ).finish({
+        fingerprint: true,
+      });
+      const send = () => socket.send(request, port, '127.0.0.1');
+      const retry = setInterval(send, 100);
+      const fail = setTimeout(() => {
+        clearInterval(retry);
+        reject(new Error('coturn did not answer STUN'));
+      }, timeoutMs);
+      socket.on('message', (msg) => {
+        if (StunMessage.tryParse(msg)?.messageClass === StunClass.SuccessResponse) {
+          clearInterval(retry);
+          clearTimeout(fail);
+          resolve();
+        }
+      });
+      send();
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+/** Starts coturn on a free loopback port with a generated config and long-term credentials. */
+export async function startCoturn(): Promise<Coturn> {
+  const dir = mkdtempSync(join(tmpdir(), 'purertc-coturn-'));
+  const port = await freePort();
+  const username = 'purertc';
+  const password = 'secret-password';
+  const realm = 'purertc.test';
+  const config = [
+    'listening-ip=127.0.0.1',
+    'relay-ip=127.0.0.1',
+    `listening-port=${port}`,
+    'min-port=50000',
+    'max-port=59999',
+    'lt-cred-mech',
+    `user=${username}:${password}`,
+    `realm=${realm}`,
+    'fingerprint',
+    'no-tls',
+    'no-dtls',
+    'allow-loopback-peers',
+    'no-cli',
+    'no-multicast-peers',
+    `userdb=${join(dir, 'turndb')}`,
+    `pidfile=${join(dir, 'turnserver.pid')}`,
+    `log-file=${join(dir, 'turn.log')}`,
+    'simple-log',
+  ].join('\n');
+  const configPath = join(dir, 'turnserver.conf');
+  writeFileSync(configPath, `${config}\n`);
+  const child: ChildProcess = spawn(TURNSERVER, ['-c', configPath], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitForStun(port, 10_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    port,
+    username,
+    password,
+    realm,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(killer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
