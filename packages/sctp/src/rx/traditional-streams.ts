@@ -160,18 +160,9 @@ export class TraditionalStreams {
       }
       if (u >= s.nextSsn) s.nextSsn = u + 1;
     }
-    // Ordered fragments below the new cumulative TSN on streams not listed are abandoned too.
-    for (const s of this.ordered.values()) {
-      for (const [k, list] of s.messages) {
-        const kept = list.filter((p) => p.tsn > newCumTsn);
-        if (kept.length !== list.length) {
-          for (const p of list) if (p.tsn <= newCumTsn) this.release(p.f.payload.length);
-          if (kept.length === 0) s.messages.delete(k);
-          else s.messages.set(k, kept);
-        }
-      }
-      this.drainOrdered(s);
-    }
+    // Complete messages after a skipped SSN may now be deliverable. Ordered messages on streams
+    // not listed were not abandoned by the sender, so their fragments are kept.
+    for (const s of this.ordered.values()) this.drainOrdered(s);
   }
 
   /** RFC 6525 5.2.2: the next SSN of these incoming streams (all when empty) is 0 again. */
