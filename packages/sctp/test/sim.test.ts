@@ -29,9 +29,8 @@ describe('SCTP over test/sim', () => {
       p.net.runUntil(() => p.messages('b').length >= msgs.length, { timeoutMs: 600_000 });
       const got = p.messages('b');
       expect(got.length).toBe(msgs.length);
-      got.forEach((m, i) => expect(m.data.equals(msgs[i]!)).toBe(true));
+      expect(got.every((m, i) => m.data.equals(msgs[i]!))).toBe(true);
       expect(p.maxPacketSize).toBeLessThanOrEqual(1200);
-      expect(p.b.stats.duplicateTsns + p.b.stats.packetsReceived).toBeGreaterThan(0);
     });
   }
 
