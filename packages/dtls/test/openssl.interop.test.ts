@@ -1,0 +1,230 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CIPHER_SUITES,
+  type CipherSuiteInfo,
+  DtlsCertificate,
+  DtlsClient,
+  type DtlsEvent,
+  DtlsServer,
+  DtlsUdpDriver,
+  SrtpProtectionProfile,
+} from '../src/index.js';
+import { cert } from './helpers.js';
+import { hasOpenSsl, OpenSslProcess, tempPem, waitUntil } from './interop-helpers.js';
+
+const OPENSSL_NAME: Record<number, string> = {
+  49195: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  49196: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  52393: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  49199: 'ECDHE-RSA-AES128-GCM-SHA256',
+  49200: 'ECDHE-RSA-AES256-GCM-SHA384',
+  52392: 'ECDHE-RSA-CHACHA20-POLY1305',
+};
+
+const SRTP_ARGS = ['-use_srtp', 'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80'];
+const EXPORT_ARGS = ['-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', '60'];
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+function collect(events: DtlsEvent[]) {
+  return (e: DtlsEvent) => events.push(e);
+}
+
+/** A certificate made by `openssl req`, to prove we accept what another generator makes. */
+function opensslReqCertificate(dir: string, keyType: 'ecdsa' | 'rsa'): DtlsCertificate {
+  const key = join(dir, 'req.key');
+  const crt = join(dir, 'req.crt');
+  const keyArgs =
+    keyType === 'ecdsa' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+  const r = spawnSync('openssl', [
+    'req',
+    '-x509',
+    ...keyArgs,
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    crt,
+    '-subj',
+    '/CN=openssl',
+    '-days',
+    '2',
+  ]);
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return DtlsCertificate.fromPem(readFileSync(crt, 'utf8'), readFileSync(key, 'utf8'));
+}
+
+describe.skipIf(!hasOpenSsl())('interop with OpenSSL 3 over loopback UDP', () => {
+  for (const suite of CIPHER_SUITES) {
+    it(`our client -> openssl s_server, ${suite.name}`, async () => {
+      await clientAgainstOpenSsl(suite, suite.id === 0xc02b || suite.id === 0xc02f);
+    });
+  }
+
+  for (const suite of CIPHER_SUITES) {
+    it(`openssl s_client -> our server, ${suite.name}`, async () => {
+      await serverAgainstOpenSsl(suite);
+    });
+  }
+
+  it('our server refuses openssl s_client without a client certificate', async () => {
+    const events: DtlsEvent[] = [];
+    const server = new DtlsServer({
+      certificate: cert('ecdsa', 1),
+      remoteFingerprints: cert('ecdsa', 0).getFingerprints(),
+    });
+    const driver = await DtlsUdpDriver.open(server, { onEvent: collect(events) });
+    cleanups.push(() => driver.close());
+    driver.start();
+    const ossl = new OpenSslProcess(['s_client', '-dtls1_2', '-connect', `127.0.0.1:${driver.port}`]);
+    cleanups.push(() => ossl.kill());
+    await waitUntil(() => events.some((e) => e.type === 'error'), 8000, 'rejection');
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      error: { reason: 'missing-certificate' },
+    });
+    expect(events.some((e) => e.type === 'connected')).toBe(false);
+    await ossl.waitFor(/alert handshake failure/);
+  });
+
+  it('our client refuses an openssl s_server whose certificate fingerprint is not the expected one', async () => {
+    const tmp = tempPem({ server: cert('ecdsa', 1) });
+    cleanups.push(tmp.dispose);
+    const ossl = new OpenSslProcess([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      '127.0.0.1:0',
+      '-cert',
+      join(tmp.dir, 'server.crt'),
+      '-key',
+      join(tmp.dir, 'server.key'),
+      '-naccept',
+      '1',
+    ]);
+    cleanups.push(() => ossl.kill());
+    const port = Number((await ossl.waitFor(/ACCEPT .*:(\d+)/))[1]);
+    const events: DtlsEvent[] = [];
+    const client = new DtlsClient({
+      certificate: cert('ecdsa', 0),
+      remoteFingerprints: cert('ecdsa', 2).getFingerprints(),
+    });
+    const driver = await DtlsUdpDriver.open(client, {
+      remote: { address: '127.0.0.1', port },
+      onEvent: collect(events),
+    });
+    cleanups.push(() => driver.close());
+    driver.start();
+    await waitUntil(() => events.some((e) => e.type === 'error'), 8000, 'rejection');
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      error: { reason: 'fingerprint-mismatch' },
+    });
+    await ossl.waitFor(/alert bad certificate/);
+  });
+});
+
+async function clientAgainstOpenSsl(suite: CipherSuiteInfo, opensslMadeCert: boolean): Promise<void> {
+  const ours = cert(suite.auth, 0);
+  const tmp = tempPem({ client: ours, server: cert(suite.auth, 1) });
+  cleanups.push(tmp.dispose);
+  const serverCert = opensslMadeCert ? opensslReqCertificate(tmp.dir, suite.auth) : cert(suite.auth, 1);
+  const certPath = opensslMadeCert ? join(tmp.dir, 'req') : join(tmp.dir, 'server');
+  const ossl = new OpenSslProcess([
+    's_server',
+    '-dtls1_2',
+    '-accept',
+    '127.0.0.1:0',
+    '-cert',
+    `${certPath}.crt`,
+    '-key',
+    `${certPath}.key`,
+    '-cipher',
+    OPENSSL_NAME[suite.id]!,
+    ...SRTP_ARGS,
+    ...EXPORT_ARGS,
+    '-Verify',
+    '1',
+    '-naccept',
+    '1',
+  ]);
+  cleanups.push(() => ossl.kill());
+  const port = Number((await ossl.waitFor(/ACCEPT .*:(\d+)/))[1]);
+  const events: DtlsEvent[] = [];
+  const client = new DtlsClient({
+    certificate: ours,
+    remoteFingerprints: serverCert.getFingerprints(),
+    cipherSuites: [suite.id],
+    retransmit: { initialMs: 200 },
+  });
+  const driver = await DtlsUdpDriver.open(client, {
+    remote: { address: '127.0.0.1', port },
+    onEvent: collect(events),
+  });
+  cleanups.push(() => driver.close());
+  driver.start();
+  await waitUntil(() => events.some((e) => e.type === 'connected' || e.type === 'error'), 8000, 'handshake');
+  const connected = events.find((e) => e.type === 'connected');
+  expect(connected).toMatchObject({
+    cipherSuite: suite.name,
+    srtpProfile: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+  });
+  const km = (await ossl.waitFor(/Keying material: ([0-9A-F]+)/))[1]!;
+  expect(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60).toString('hex').toUpperCase()).toBe(km);
+  await ossl.waitFor(/SRTP Extension negotiated, profile=SRTP_AEAD_AES_128_GCM/);
+  driver.send(Buffer.from('hello from purertc\n'));
+  await ossl.waitFor(/hello from purertc/);
+  ossl.write('hello from openssl\n');
+  await waitUntil(() =>
+    events.some((e) => e.type === 'data' && e.data.toString().includes('hello from openssl')),
+  );
+}
+
+async function serverAgainstOpenSsl(suite: CipherSuiteInfo): Promise<void> {
+  const ours = cert(suite.auth, 1);
+  const theirs = cert(suite.auth, 0);
+  const tmp = tempPem({ client: theirs });
+  cleanups.push(tmp.dispose);
+  const events: DtlsEvent[] = [];
+  const server = new DtlsServer({
+    certificate: ours,
+    remoteFingerprints: theirs.getFingerprints(['sha-256', 'sha-512']),
+    retransmit: { initialMs: 200 },
+  });
+  const driver = await DtlsUdpDriver.open(server, { onEvent: collect(events) });
+  cleanups.push(() => driver.close());
+  driver.start();
+  const ossl = new OpenSslProcess([
+    's_client',
+    '-dtls1_2',
+    '-connect',
+    `127.0.0.1:${driver.port}`,
+    '-cert',
+    join(tmp.dir, 'client.crt'),
+    '-key',
+    join(tmp.dir, 'client.key'),
+    '-cipher',
+    OPENSSL_NAME[suite.id]!,
+    ...SRTP_ARGS,
+    ...EXPORT_ARGS,
+  ]);
+  cleanups.push(() => ossl.kill());
+  await waitUntil(() => events.some((e) => e.type === 'connected' || e.type === 'error'), 8000, 'handshake');
+  expect(events.find((e) => e.type === 'connected')).toMatchObject({
+    cipherSuite: suite.name,
+    srtpProfile: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+  });
+  expect(server.stats.helloVerifyRequestsSent).toBeGreaterThanOrEqual(1);
+  const km = (await ossl.waitFor(/Keying material: ([0-9A-F]+)/))[1]!;
+  expect(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60).toString('hex').toUpperCase()).toBe(km);
+  ossl.write('hello from openssl\n');
+  await waitUntil(() =>
+    events.some((e) => e.type === 'data' && e.data.toString().includes('hello from openssl')),
+  );
+  driver.send(Buffer.from('hello from purertc\n'));
+  await ossl.waitFor(/hello from purertc/);
+}
