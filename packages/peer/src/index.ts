@@ -54,6 +54,7 @@ export type {
   MediaDirection,
   RidParam,
   SdpAttribute,
+  SdpAttributeLine,
   SdpAttributeOf,
   SdpAttributeType,
   SdpBandwidth,

@@ -105,6 +105,9 @@ export type SdpAttribute =
   /** A line whose type letter RFC 8866 does not define, kept verbatim where it appeared. */
   | { type: 'unknown-line'; letter: string; value: string };
 
+/** What an `a=` line holds: every attribute kind except the unknown-line placeholder. */
+export type SdpAttributeLine = Exclude<SdpAttribute, { type: 'unknown-line' }>;
+
 export type SdpAttributeType = SdpAttribute['type'];
 export type SdpAttributeOf<T extends SdpAttributeType> = Extract<SdpAttribute, { type: T }>;
 

@@ -1,4 +1,4 @@
-import type { SdpAttribute } from '../model.js';
+import type { SdpAttributeLine } from '../model.js';
 import { isMediaDirection } from '../tokens.js';
 import { formatFingerprint, parseFingerprint, parseSetup } from './dtls.js';
 import { formatExtmap, parseExtmap } from './extmap.js';
@@ -26,7 +26,7 @@ import { formatSimulcast, parseSimulcast } from './simulcast.js';
 import { formatMsid, formatSsrc, formatSsrcGroup, parseMsid, parseSsrc, parseSsrcGroup } from './ssrc.js';
 
 /** Returns undefined to keep the attribute generic (a flag that came with a value, say). */
-type ValueParser = (value: string | undefined) => SdpAttribute | undefined;
+type ValueParser = (value: string | undefined) => SdpAttributeLine | undefined;
 
 /** Property attributes (no value). With a value they are not what we know, so they stay generic. */
 const FLAGS = new Set(['extmap-allow-mixed', 'ice-lite', 'end-of-candidates', 'rtcp-mux', 'rtcp-rsize']);
@@ -56,7 +56,7 @@ const VALUE_PARSERS: ReadonlyMap<string, ValueParser> = new Map<string, ValuePar
   ['sctpmap', parseSctpmap],
 ]);
 
-function parseMid(value: string | undefined): SdpAttribute | undefined {
+function parseMid(value: string | undefined): SdpAttributeLine | undefined {
   // RFC 5888 4: identification-tag = token; an empty mid is not one.
   if (value === undefined || value === '' || value.includes(' ')) return undefined;
   return { type: 'mid', value };
@@ -66,13 +66,13 @@ function parseMid(value: string | undefined): SdpAttribute | undefined {
  * Parses the text after `a=` into a typed attribute. Throws SdpParseError when a known attribute's
  * value is malformed; an unknown one becomes `{ type: 'generic', key, value }`.
  */
-export function parseAttribute(text: string): SdpAttribute {
+export function parseAttribute(text: string): SdpAttributeLine {
   const colon = text.indexOf(':');
   const key = colon < 0 ? text : text.slice(0, colon);
   const value = colon < 0 ? undefined : text.slice(colon + 1);
-  let typed: SdpAttribute | undefined;
+  let typed: SdpAttributeLine | undefined;
   if (value === undefined && FLAGS.has(key)) {
-    typed = { type: key } as SdpAttribute;
+    typed = { type: key } as SdpAttributeLine;
   } else if (value === undefined && isMediaDirection(key)) {
     typed = { type: 'direction', direction: key };
   } else {
@@ -83,7 +83,7 @@ export function parseAttribute(text: string): SdpAttribute {
 }
 
 /** The text after `a=` for an attribute (not for `unknown-line`, which is not an `a=` line). */
-export function formatAttribute(a: Exclude<SdpAttribute, { type: 'unknown-line' }>): string {
+export function formatAttribute(a: SdpAttributeLine): string {
   switch (a.type) {
     case 'group':
       return formatGroup(a);
