@@ -192,3 +192,33 @@ describe('ICE agent: checks answered directly', () => {
     expect(agent.state).toBe('failed');
   });
 });
+
+describe('ICE agent: nomination from the peer', () => {
+  it('accepts aggressive nomination and moves to a higher-priority nominated pair', () => {
+    const agent = controlledAgent();
+    // Two remote candidates, both nominated by the (aggressive) peer; the higher priority one wins.
+    agent.addRemoteCandidate('candidate:1 1 udp 100 198.51.100.7 6000 typ host');
+    agent.addRemoteCandidate('candidate:2 1 udp 2130706431 198.51.100.8 6000 typ host');
+    const respondTo = (t: Transmit) => {
+      const req = StunMessage.parse(t.data);
+      const res = new StunMessageBuilder(StunMethod.Binding, StunClass.SuccessResponse, req.transactionId)
+        .addAddress(StunAttr.XorMappedAddress, { address: '192.0.2.1', port: 5000 })
+        .finish({ integrity: StunIntegrityKey.shortTerm(REMOTE.pwd), fingerprint: true });
+      agent.handleDatagram('s0', t.destination, res, 1);
+    };
+    for (const [address, now] of [
+      ['198.51.100.7', 0],
+      ['198.51.100.8', 10],
+    ] as const) {
+      agent.handleDatagram('s0', { address, port: 6000 }, check({ useCandidate: true }), now);
+      drain(agent);
+      agent.handleTimeout(now);
+      for (const t of drain(agent)) if (t.destination.address === address) respondTo(t);
+    }
+    expect(agent.selectedPair?.remote.address).toBe('198.51.100.8');
+    const selections = [];
+    for (let e = agent.pollEvent(); e; e = agent.pollEvent())
+      if (e.type === 'selected-pair') selections.push(e.pair.remote.address);
+    expect(selections).toEqual(['198.51.100.7', '198.51.100.8']);
+  });
+});

@@ -46,6 +46,26 @@ describe.skipIf(!coturnInstalled())('interop with coturn over loopback', () => {
     }
   });
 
+  it('learns an IPv6 mapped address and allocates an IPv6 relay (REQUESTED-ADDRESS-FAMILY)', async () => {
+    const t = new NodeIceTransport({
+      controlling: true,
+      addresses: ['::1'],
+      stunServers: [{ host: '::1', port: coturn.port }],
+      turnServers: [
+        { host: '::1', port: coturn.port, username: coturn.username, password: coturn.password, family: 6 },
+      ],
+    });
+    try {
+      await t.gather();
+      const host = t.agent.localCandidateList.find((c) => c.type === 'host')!;
+      expect(t.stunAnswers[0]?.mapped).toEqual({ address: '::1', port: host.port });
+      const relay = t.agent.localCandidateList.find((c) => c.type === 'relay');
+      expect(relay?.address).toBe('::1');
+    } finally {
+      t.close();
+    }
+  });
+
   for (const transport of ['udp', 'tcp'] as const) {
     it(`allocates a relay over ${transport.toUpperCase()} with long-term credentials`, async () => {
       const t = new NodeIceTransport({

@@ -73,7 +73,9 @@ export async function startCoturn(): Promise<Coturn> {
   const realm = 'purertc.test';
   const config = [
     'listening-ip=127.0.0.1',
+    'listening-ip=::1',
     'relay-ip=127.0.0.1',
+    'relay-ip=::1',
     `listening-port=${port}`,
     'min-port=50000',
     'max-port=59999',
