@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { UdpTransport, DtlsClient as WeriftDtlsClient, DtlsServer as WeriftDtlsServer } from 'werift';
+import {
+  DtlsClient,
+  type DtlsEvent,
+  DtlsServer,
+  DtlsUdpDriver,
+  fingerprint,
+  SrtpProtectionProfile,
+} from '../src/index.js';
+import { cert } from './helpers.js';
+import { waitUntil } from './interop-helpers.js';
+
+// werift speaks ECDHE_ECDSA/RSA with AES-128-GCM, X25519/P-256, and SRTP profiles 1 and 7.
+const ECDSA_SHA256 = { hash: 4 as const, signature: 3 as const };
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('interop with werift DTLS in one process over loopback UDP', () => {
+  it('our client -> werift server, with echo and matching exporter', async () => {
+    const weriftCert = cert('ecdsa', 1).toPem();
+    const transport = await UdpTransport.init('udp4');
+    const server = new WeriftDtlsServer({
+      transport,
+      cert: weriftCert.cert,
+      key: weriftCert.key,
+      signatureHash: ECDSA_SHA256,
+      certificateRequest: true,
+      extendedMasterSecret: true,
+      srtpProfiles: [
+        SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+        SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+      ],
+    });
+    cleanups.push(() => server.close());
+    cleanups.push(() => transport.close());
+    let weriftConnected = false;
+    server.onConnect.subscribe(() => {
+      weriftConnected = true;
+    });
+    server.onData.subscribe((data) => {
+      void server.send(Buffer.concat([Buffer.from('echo:'), data]));
+    });
+
+    const events: DtlsEvent[] = [];
+    const client = new DtlsClient({
+      certificate: cert('ecdsa', 0),
+      remoteFingerprints: cert('ecdsa', 1).getFingerprints(),
+      retransmit: { initialMs: 200 },
+    });
+    const driver = await DtlsUdpDriver.open(client, {
+      remote: { address: '127.0.0.1', port: transport.address.port },
+      onEvent: (e) => events.push(e),
+    });
+    cleanups.push(() => driver.close());
+    driver.start();
+    await waitUntil(
+      () => events.some((e) => e.type === 'connected' || e.type === 'error'),
+      8000,
+      'handshake',
+    );
+    expect(events.find((e) => e.type === 'connected')).toMatchObject({
+      cipherSuite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      srtpProfile: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+    });
+    await waitUntil(() => weriftConnected, 8000, 'werift connected');
+    expect(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60)).toEqual(
+      server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60),
+    );
+    expect(fingerprint(server.remoteCertificate!)).toEqual(cert('ecdsa', 0).getFingerprints()[0]);
+    driver.send(Buffer.from('ping'));
+    await waitUntil(
+      () => events.some((e) => e.type === 'data' && e.data.toString() === 'echo:ping'),
+      8000,
+      'echo',
+    );
+  });
+
+  it('werift client -> our server, with echo and matching exporter', async () => {
+    const weriftCert = cert('ecdsa', 0).toPem();
+    const events: DtlsEvent[] = [];
+    const server = new DtlsServer({
+      certificate: cert('ecdsa', 1),
+      remoteFingerprints: cert('ecdsa', 0).getFingerprints(),
+      retransmit: { initialMs: 200 },
+    });
+    const driver = await DtlsUdpDriver.open(server, {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'data') driver.send(Buffer.concat([Buffer.from('echo:'), e.data]));
+      },
+    });
+    cleanups.push(() => driver.close());
+    driver.start();
+
+    const transport = await UdpTransport.init('udp4');
+    transport.rinfo = { address: '127.0.0.1', port: driver.port };
+    const client = new WeriftDtlsClient({
+      transport,
+      cert: weriftCert.cert,
+      key: weriftCert.key,
+      signatureHash: ECDSA_SHA256,
+      certificateRequest: true,
+      extendedMasterSecret: true,
+      srtpProfiles: [SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80],
+    });
+    cleanups.push(() => client.close());
+    cleanups.push(() => transport.close());
+    const received: string[] = [];
+    client.onData.subscribe((d) => received.push(d.toString()));
+    let weriftConnected = false;
+    client.onConnect.subscribe(() => {
+      weriftConnected = true;
+    });
+    void client.connect();
+    await waitUntil(
+      () => events.some((e) => e.type === 'connected' || e.type === 'error'),
+      8000,
+      'handshake',
+    );
+    expect(events.find((e) => e.type === 'connected')).toMatchObject({
+      cipherSuite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      srtpProfile: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+    });
+    await waitUntil(() => weriftConnected, 8000, 'werift connected');
+    expect(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60)).toEqual(
+      client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60),
+    );
+    await client.send(Buffer.from('pong?'));
+    await waitUntil(() => received.includes('echo:pong?'), 8000, 'echo');
+  });
+});
