@@ -218,3 +218,44 @@ describe('ICE restart over the simulated network', () => {
     exchange(net, a, b);
   });
 });
+
+describe('ICE restart after consent failure', () => {
+  it('reconnects from failed with a restart', () => {
+    const net = new SimNetwork({ seed: 8 });
+    const ha = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 10 } });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 10 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(41) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(42) }, 'b');
+    a.bindHost('s0');
+    b.bindHost('s0');
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    // b stops answering (its socket is gone) until a fails, then comes back with a new socket.
+    b.sockets.get('s0')!.close();
+    b.sockets.delete('s0');
+    expect(net.runUntil(() => a.agent.state === 'failed', { timeoutMs: 60_000 })).toBe(true);
+    a.trickle = false;
+    b.trickle = false;
+    a.agent.restart();
+    b.agent.restart();
+    const socket = hb.bind((d, now) => {
+      b.agent.handleDatagram('s1', { address: d.from.host, port: d.from.port }, d.data, now);
+      b.flush();
+    });
+    b.sockets.set('s1', socket);
+    b.agent.addLocalCandidate({
+      socketId: 's1',
+      type: 'host',
+      address: '198.51.100.2',
+      port: socket.address.port,
+    });
+    a.agent.setRemoteCredentials(b.agent.localCredentials);
+    b.agent.setRemoteCredentials(a.agent.localCredentials);
+    for (const c of a.agent.localCandidateList) b.agent.addRemoteCandidate({ ...c });
+    a.agent.addRemoteCandidate({ ...b.agent.localCandidateList.find((c) => c.socketId === 's1')! });
+    a.flush();
+    b.flush();
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    expect(a.agent.selectedPair?.remote.port).toBe(socket.address.port);
+  });
+});

@@ -453,6 +453,13 @@ export class IceAgent {
   }
 
   private beginRestart(newLocal: boolean, credentials?: IceCredentials): void {
+    if (this.connectionState === 'closed') return;
+    if (this.connectionState === 'failed') {
+      // Consent was lost: nothing to keep, the restart starts from scratch (RFC 7675 section 5.1).
+      this.selected = undefined;
+      this.nextConsentAt = undefined;
+      for (const [id, t] of this.transactions) if (t.kind === 'consent') this.transactions.delete(id);
+    }
     if (newLocal) {
       this.previousLocal = this.local;
       this.local = this.makeCredentials(credentials);
