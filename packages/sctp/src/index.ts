@@ -1,3 +1,15 @@
+export type {
+  DataChannelEvent,
+  DataChannelInfo,
+  DataChannelInit,
+  DataChannelState,
+} from './datachannel/data-channel.js';
+export {
+  type ChannelSendResult,
+  DataChannelManager,
+  type ManagerStats,
+} from './datachannel/data-channel-manager.js';
+export { ChannelType, type DcepMessage, Ppid, parseDcep, serializeDcep } from './datachannel/dcep.js';
 export { type Chunk, ChunkType } from './packet/chunk.js';
 export { crc32c } from './packet/crc32c.js';
 export type { Parameter } from './packet/parameter.js';
