@@ -1,0 +1,153 @@
+/**
+ * DTLS 1.2: full handshakes per second between a client and a server in memory (ECDSA P-256,
+ * ECDHE X25519, AES-128-GCM, mutual authentication, cookie exchange on our side as werift does),
+ * and 1 KiB application-data record protect/unprotect with AES-128-GCM, purertc vs werift.
+ * werift's record cases use the AEAD cipher object of a werift connection set up in memory.
+ */
+
+import type { AddressInfo } from 'node:net';
+import {
+  Dtls12RecordAead,
+  type DtlsCertificate,
+  DtlsClient,
+  type DtlsConnection,
+  DtlsServer,
+  generateCertificate,
+} from '@purertc/dtls';
+import { type Transport, DtlsClient as WeriftDtlsClient, DtlsServer as WeriftDtlsServer } from 'werift';
+import { type BenchCase, defineSuite } from './harness.js';
+
+const RECORD = 1024;
+const ECDSA_SHA256 = { hash: 4 as const, signature: 3 as const };
+
+/** A pair of in-memory werift transports that deliver on the microtask queue. */
+class MemoryTransport implements Transport {
+  readonly type = 'udp';
+  closed = false;
+  peer: MemoryTransport | undefined;
+  onData: Transport['onData'] = () => {};
+  constructor(readonly address: AddressInfo) {}
+  send = async (data: Buffer): Promise<void> => {
+    const peer = this.peer;
+    if (!peer || this.closed) return;
+    queueMicrotask(() => peer.onData(Buffer.from(data), [this.address.address, this.address.port]));
+  };
+  close = async (): Promise<void> => {
+    this.closed = true;
+  };
+}
+
+function memoryPair(): [MemoryTransport, MemoryTransport] {
+  const a = new MemoryTransport({ address: '127.0.0.1', family: 'IPv4', port: 1 });
+  const b = new MemoryTransport({ address: '127.0.0.1', family: 'IPv4', port: 2 });
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+async function weriftHandshake(clientCert: DtlsCertificate, serverCert: DtlsCertificate) {
+  const [ct, st] = memoryPair();
+  const cp = clientCert.toPem();
+  const sp = serverCert.toPem();
+  const common = {
+    signatureHash: ECDSA_SHA256,
+    certificateRequest: true,
+    extendedMasterSecret: true,
+    srtpProfiles: [7],
+  };
+  const server = new WeriftDtlsServer({ transport: st, cert: sp.cert, key: sp.key, ...common });
+  const client = new WeriftDtlsClient({ transport: ct, cert: cp.cert, key: cp.key, ...common });
+  const serverUp = new Promise<void>((resolve) => server.onConnect.once(() => resolve()));
+  await Promise.all([client.connect(), serverUp]);
+  return { client, server };
+}
+
+function ourHandshake(clientCert: DtlsCertificate, serverCert: DtlsCertificate) {
+  const client = new DtlsClient({
+    certificate: clientCert,
+    remoteFingerprints: serverCert.getFingerprints(),
+  });
+  const server = new DtlsServer({
+    certificate: serverCert,
+    remoteFingerprints: clientCert.getFingerprints(),
+  });
+  client.start(0);
+  server.start(0);
+  const move = (from: DtlsConnection, to: DtlsConnection) => {
+    let moved = false;
+    for (let d = from.poll(); d; d = from.poll()) {
+      to.handle(d, 0);
+      moved = true;
+    }
+    return moved;
+  };
+  for (let i = 0; i < 20 && (move(client, server) || move(server, client)); i++);
+  if (client.state !== 'connected' || server.state !== 'connected') throw new Error('handshake failed');
+  return { client, server };
+}
+
+export default defineSuite({
+  suite: 'dtls',
+  cases: async (): Promise<BenchCase[]> => {
+    const clientCert = generateCertificate({ now: 1_700_000_000_000 });
+    const serverCert = generateCertificate({ now: 1_700_000_000_000 });
+    const plaintext = Buffer.alloc(RECORD, 0x5a);
+
+    // purertc record cipher, keyed as the suite would key it.
+    const ours = new Dtls12RecordAead('aes-128-gcm', Buffer.alloc(16, 1), Buffer.alloc(4, 2));
+    const ourRecord = ours.seal(23, 0xfefd, 1, 1, plaintext);
+    const ourFragment = ourRecord.subarray(13);
+    let ourSeq = 1;
+
+    // werift's AEAD cipher from a real werift connection.
+    const w = await weriftHandshake(clientCert, serverCert);
+    const wClientCipher = w.client.cipher.cipher;
+    const wServerCipher = w.server.cipher.cipher;
+    const header = { type: 23, version: 0xfefd, epoch: 1, sequenceNumber: 1 };
+    const wFragment = wClientCipher.encrypt(1, plaintext, header);
+    let wSeq = 1;
+
+    return [
+      {
+        case: 'full handshake in memory (ECDSA, X25519, AES-128-GCM)',
+        impl: 'purertc',
+        fn: () => ourHandshake(clientCert, serverCert),
+      },
+      {
+        case: 'full handshake in memory (ECDSA, X25519, AES-128-GCM)',
+        impl: 'werift',
+        fn: async () => {
+          const h = await weriftHandshake(clientCert, serverCert);
+          h.client.close();
+          h.server.close();
+        },
+      },
+      {
+        case: 'record protect 1 KiB AES-128-GCM',
+        impl: 'purertc',
+        bytesPerOp: RECORD,
+        fn: () => ours.seal(23, 0xfefd, 1, ++ourSeq, plaintext),
+      },
+      {
+        case: 'record protect 1 KiB AES-128-GCM',
+        impl: 'werift',
+        bytesPerOp: RECORD,
+        fn: () => wClientCipher.encrypt(1, plaintext, { ...header, sequenceNumber: ++wSeq }),
+      },
+      {
+        case: 'record unprotect 1 KiB AES-128-GCM',
+        impl: 'purertc',
+        bytesPerOp: RECORD,
+        fn: () => {
+          if (!ours.open(23, 0xfefd, 1, 1, ourFragment)) throw new Error('auth failed');
+        },
+      },
+      {
+        case: 'record unprotect 1 KiB AES-128-GCM',
+        impl: 'werift',
+        bytesPerOp: RECORD,
+        fn: () => wServerCipher.decrypt(2, wFragment, header),
+      },
+    ];
+  },
+});
