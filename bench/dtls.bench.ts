@@ -53,7 +53,7 @@ async function weriftHandshake(clientCert: DtlsCertificate, serverCert: DtlsCert
     signatureHash: ECDSA_SHA256,
     certificateRequest: true,
     extendedMasterSecret: true,
-    srtpProfiles: [7],
+    srtpProfiles: [7 as const],
   };
   const server = new WeriftDtlsServer({ transport: st, cert: sp.cert, key: sp.key, ...common });
   const client = new WeriftDtlsClient({ transport: ct, cert: cp.cert, key: cp.key, ...common });
