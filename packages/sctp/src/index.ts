@@ -10,6 +10,7 @@ export {
   type ManagerStats,
 } from './datachannel/data-channel-manager.js';
 export { ChannelType, type DcepMessage, Ppid, parseDcep, serializeDcep } from './datachannel/dcep.js';
+export { type SansIoEndpoint, SctpUdpDriver } from './node/udp-driver.js';
 export { type Chunk, ChunkType } from './packet/chunk.js';
 export { crc32c } from './packet/crc32c.js';
 export type { Parameter } from './packet/parameter.js';
