@@ -75,6 +75,7 @@ export class IceAgent {
 
   private readonly localCandidates: LocalCandidate[] = [];
   private readonly remoteCandidates: IceCandidate[] = [];
+  private unresolved: IceCandidate[] = [];
   private prflxCount = 0;
   private readonly foundations = new Map<string, string>();
   private readonly baseAddresses: string[] = [];
@@ -239,7 +240,7 @@ export class IceAgent {
     }
     if (this.remote && c.ufrag !== undefined && c.ufrag !== this.remote.ufrag) return false;
     if (c.component !== 1 || c.transport !== 'udp') return false;
-    if (!isIpAddress(c.address)) return false; // mDNS names: not resolved by the core.
+    if (!isIpAddress(c.address)) return this.deferUntilResolved(c);
     const existing = this.findRemote(c.address, c.port);
     if (existing) {
       if (existing.type === 'prflx') {
@@ -261,6 +262,29 @@ export class IceAgent {
     this.remoteCandidates.push(c);
     for (const local of this.localCandidates) this.formPair(local, c);
     if (this.remoteGatheringDone) this.remoteGatheringDone = false;
+    return true;
+  }
+
+  /**
+   * Supplies the addresses a remote candidate's host name resolved to (none when it did not).
+   * The rest of the check list never waits for this (draft-ietf-mmusic-mdns-ice-candidates section 3.2).
+   */
+  resolveRemoteAddress(name: string, addresses: readonly string[]): void {
+    const waiting = this.unresolved.filter((c) => c.address === name);
+    this.unresolved = this.unresolved.filter((c) => c.address !== name);
+    for (const c of waiting) {
+      for (const address of addresses) {
+        if (!isIpAddress(address)) continue;
+        this.addRemoteCandidate({ ...c, address });
+      }
+    }
+  }
+
+  private deferUntilResolved(c: IceCandidate): boolean {
+    if (this.unresolved.length >= 16) return false;
+    const known = this.unresolved.some((u) => u.address === c.address);
+    this.unresolved.push(c);
+    if (!known) this.events.push({ type: 'resolve-address', name: c.address });
     return true;
   }
 
@@ -470,6 +494,7 @@ export class IceAgent {
     this.pairsByKey.clear();
     this.triggered.length = 0;
     this.remoteCandidates.length = 0;
+    this.unresolved = [];
     this.prflxCount = 0;
     this.remoteGatheringDone = false;
     this.nominationDone = false;
@@ -891,7 +916,7 @@ export class IceAgent {
       if (this.remoteGatheringDone && this.connectionState === 'checking') next = 'failed';
     } else {
       const pending = this.pairs.some((p) => p.state !== 'failed') || this.triggered.length > 0;
-      next = !pending && this.remoteGatheringDone ? 'failed' : 'checking';
+      next = !pending && this.remoteGatheringDone && this.unresolved.length === 0 ? 'failed' : 'checking';
     }
     this.setState(next);
   }

@@ -63,6 +63,8 @@ export type IceAgentEvent =
   | { readonly type: 'role-change'; readonly controlling: boolean }
   | { readonly type: 'local-candidate'; readonly candidate: LocalCandidate }
   | { readonly type: 'local-candidates-complete' }
+  /** A remote candidate names a host (mDNS `.local` or DNS): the driver resolves it, then calls `resolveRemoteAddress`. */
+  | { readonly type: 'resolve-address'; readonly name: string }
   | {
       readonly type: 'data';
       readonly data: Buffer;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connect, type Socket as TcpSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +12,7 @@ import type {
   IceConnectionState,
   IceCredentials,
 } from '../agent/types.js';
+import { isMdnsName, MdnsResolver } from '../mdns/resolver.js';
 import { canonicalIp, type TransportAddress } from '../stun/address.js';
 import { StunMessageBuilder } from '../stun/builder.js';
 import { StunClass, StunMethod } from '../stun/constants.js';
@@ -49,7 +50,12 @@ export interface NodeIceTransportOptions
   relayOnly?: boolean;
   /** How long gathering waits for STUN and TURN servers. Default 5000 ms. */
   gatherTimeoutMs?: number;
+  /** Resolve remote `.local` candidates with multicast DNS (RFC 6762). Default true. */
+  resolveMdns?: boolean;
 }
+
+const MDNS_GROUP = '224.0.0.251';
+const MDNS_PORT = 5353;
 
 export type NodeIceEvent = IceAgentEvent | { readonly type: 'gathering-complete' };
 
@@ -86,6 +92,7 @@ export class NodeIceTransport {
   private readonly probes = new Map<string, SrflxProbe>();
   private readonly relays = new Map<string, RelayState>();
   private readonly listeners = new Set<(event: NodeIceEvent) => void>();
+  private mdns: { resolver: MdnsResolver; socket: Socket } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
@@ -194,6 +201,8 @@ export class NodeIceTransport {
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
+    this.mdns?.socket.close();
+    this.mdns = undefined;
     this.relays.clear();
     this.probes.clear();
   }
@@ -383,13 +392,71 @@ export class NodeIceTransport {
           }
         }
       }
-      for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.emit(e);
+      for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
+        if (e.type === 'resolve-address') this.resolveRemote(e.name);
+        this.emit(e);
+      }
+      if (this.mdns) {
+        for (let b = this.mdns.resolver.pollTransmit(); b; b = this.mdns.resolver.pollTransmit()) {
+          this.mdns.socket.send(b, MDNS_PORT, MDNS_GROUP);
+        }
+        for (let e = this.mdns.resolver.pollEvent(); e; e = this.mdns.resolver.pollEvent()) {
+          progress = true;
+          this.agent.resolveRemoteAddress(e.name, e.type === 'resolved' ? e.addresses : []);
+        }
+      }
     }
     this.arm();
   }
 
+  /** Remote candidates naming a host: mDNS for `.local`, the system resolver otherwise. */
+  private resolveRemote(name: string): void {
+    if (!isMdnsName(name)) {
+      void lookup(name, { all: true }).then(
+        (all) => {
+          if (this.closed) return;
+          this.agent.resolveRemoteAddress(
+            name,
+            all.map((a) => canonicalIp(a.address) ?? a.address),
+          );
+          this.pump();
+        },
+        () => {
+          if (this.closed) return;
+          this.agent.resolveRemoteAddress(name, []);
+          this.pump();
+        },
+      );
+      return;
+    }
+    if (this.options.resolveMdns === false) {
+      this.agent.resolveRemoteAddress(name, []);
+      return;
+    }
+    if (!this.mdns) {
+      const socket = createSocket({ type: 'udp4', reuseAddr: true });
+      const resolver = new MdnsResolver();
+      this.mdns = { resolver, socket };
+      socket.on('error', () => {});
+      socket.on('message', (msg) => {
+        if (this.closed) return;
+        resolver.handleMessage(msg, this.now());
+        this.pump();
+      });
+      socket.bind(MDNS_PORT, () => {
+        try {
+          socket.addMembership(MDNS_GROUP);
+        } catch {
+          // No multicast route: queries still go out, answers may not come back.
+        }
+      });
+    }
+    this.mdns.resolver.resolve(name, this.now());
+  }
+
   private nextDeadline(): number | undefined {
     let next = this.agent.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    next = Math.min(next, this.mdns?.resolver.nextDeadline() ?? next);
     for (const r of this.relays.values()) next = Math.min(next, r.client.nextDeadline() ?? next);
     for (const p of this.probes.values()) next = Math.min(next, p.timer.deadline);
     return Number.isFinite(next) ? next : undefined;
@@ -417,6 +484,7 @@ export class NodeIceTransport {
     const now = this.now();
     this.agent.handleTimeout(now);
     for (const r of this.relays.values()) r.client.handleTimeout(now);
+    this.mdns?.resolver.handleTimeout(now);
     for (const [id, p] of this.probes) {
       const verdict = p.timer.poll(now);
       if (verdict === 'retransmit')

@@ -1,0 +1,2 @@
+export * from './dns-message.js';
+export * from './resolver.js';
