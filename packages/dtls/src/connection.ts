@@ -1,6 +1,7 @@
 import { randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
 import { debuglog } from 'node:util';
-import { matchesAnyFingerprint } from './cert/fingerprint.js';
+import type { DtlsCertificate } from './cert/certificate.js';
+import { type DtlsFingerprint, matchesAnyFingerprint } from './cert/fingerprint.js';
 import { AlertDescription, AlertLevel, ContentType } from './constants.js';
 import { Dtls12RecordAead } from './crypto/aead.js';
 import {
@@ -32,6 +33,7 @@ import {
 import { encodeAlert, parseAlert } from './record/alert.js';
 import { parseDatagram } from './record/record.js';
 import { Dtls12RecordLayer } from './record/record-layer.js';
+import { type SrtpKeyingMaterial, splitSrtpKeyingMaterial } from './srtp-keys.js';
 
 const log = debuglog('purertc:dtls');
 /** RFC 6347 4.1 / RFC 5246 6.2.1: a record's plaintext is at most 2^14 bytes. */
@@ -381,6 +383,26 @@ export abstract class DtlsConnection {
       length,
       context,
     );
+  }
+
+  /** RFC 5764 4.2: SRTP master keys and salts for the negotiated profile, split by direction. */
+  srtpKeyingMaterial(): SrtpKeyingMaterial {
+    if (this.srtpProfile === undefined) throw new Error('no SRTP profile was negotiated');
+    return splitSrtpKeyingMaterial(this.srtpProfile, this.role, (n) =>
+      this.exportKeyingMaterial('EXTRACTOR-dtls_srtp', n),
+    );
+  }
+
+  /**
+   * Sets the expected peer fingerprints when they become known after construction (the remote SDP
+   * may arrive after the transport exists). They are checked when the peer's Certificate arrives.
+   */
+  setRemoteFingerprints(fingerprints: readonly DtlsFingerprint[]): void {
+    this.options.remoteFingerprints = [...fingerprints];
+  }
+
+  get localCertificate(): DtlsCertificate {
+    return this.options.certificate;
   }
 
   /** The negotiated SRTP profile, once connected. */

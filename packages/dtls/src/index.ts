@@ -43,4 +43,5 @@ export {
   type DtlsRole,
 } from './options.js';
 export { DtlsServer } from './server.js';
-export { createDtlsConnection } from './transport.js';
+export { type SrtpKeyingMaterial, splitSrtpKeyingMaterial, srtpKeyLengths } from './srtp-keys.js';
+export { type CreateDtlsConnectionOptions, createDtlsConnection } from './transport.js';
