@@ -58,8 +58,10 @@ export function nextSignalingState(
 }
 
 /**
- * W3C webrtc-pc 4.4.1.6 (setRemoteDescription step "implicit rollback"): a remote offer arriving
- * in have-local-offer first rolls the local offer back, then applies.
+ * W3C webrtc-pc setRemoteDescription() (implicit rollback, for perfect negotiation): an offer that
+ * is invalid in the current state is preceded by a local rollback. Only in have-local-offer can
+ * that rollback succeed; in the pranswer states it is itself an InvalidStateError, which is what
+ * nextSignalingState gives for the offer anyway.
  */
 export function needsImplicitRollback(
   state: RTCSignalingState,
