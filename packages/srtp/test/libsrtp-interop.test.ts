@@ -77,7 +77,11 @@ function rtp(seq: number, i: number): Uint8Array {
     ssrc: 0x0badcafe,
     csrcs: i % 4 === 1 ? [0x01020304] : [],
     extension: i % 2 === 0 ? { profile: 0xbede, data: Uint8Array.of(0x10, 0xaa, 0, 0) } : undefined,
-    payload: Uint8Array.from({ length: 20 + i * 37 }, (_, k) => (k * i) & 0xff),
+    // The last packet is large enough to take the node:crypto GCM path rather than the JS one.
+    payload: Uint8Array.from(
+      { length: i === SEQS.length - 1 ? 1200 : 20 + i * 37 },
+      (_, k) => (k * i) & 0xff,
+    ),
     paddingLength: 0,
   });
 }

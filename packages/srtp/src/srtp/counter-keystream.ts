@@ -9,6 +9,11 @@ export class CounterKeystream {
   private readonly ecb: Cipher;
   private counters: Uint8Array;
   private view: DataView;
+  /** Blocks whose first three words already hold `iv0..iv2` (consecutive packets of one SSRC share them). */
+  private filled = 0;
+  private iv0 = 0;
+  private iv1 = 0;
+  private iv2 = 0;
 
   constructor(key: Uint8Array) {
     this.ecb = createCipheriv(key.length === 32 ? 'aes-256-ecb' : 'aes-128-ecb', key, null);
@@ -21,6 +26,7 @@ export class CounterKeystream {
   private grow(blocks: number): void {
     this.counters = new Uint8Array(blocks * 16);
     this.view = new DataView(this.counters.buffer);
+    this.filled = 0;
   }
 
   /**
@@ -31,12 +37,19 @@ export class CounterKeystream {
   generate(iv0: number, iv1: number, iv2: number, iv3: number, first: number, blocks: number): Uint8Array {
     if (blocks * 16 > this.counters.length) this.grow(blocks);
     const v = this.view;
-    for (let j = 0, at = 0; j < blocks; j++, at += 16) {
+    if (iv0 !== this.iv0 || iv1 !== this.iv1 || iv2 !== this.iv2) {
+      this.iv0 = iv0;
+      this.iv1 = iv1;
+      this.iv2 = iv2;
+      this.filled = 0;
+    }
+    for (let j = this.filled, at = j * 16; j < blocks; j++, at += 16) {
       v.setUint32(at, iv0);
       v.setUint32(at + 4, iv1);
       v.setUint32(at + 8, iv2);
-      v.setUint32(at + 12, (iv3 + first + j) >>> 0);
     }
+    if (blocks > this.filled) this.filled = blocks;
+    for (let j = 0, at = 12; j < blocks; j++, at += 16) v.setUint32(at, (iv3 + first + j) >>> 0);
     return this.ecb.update(this.counters.subarray(0, blocks * 16));
   }
 }
