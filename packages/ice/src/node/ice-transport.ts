@@ -3,6 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connect, type Socket as TcpSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { connect as tlsConnect } from 'node:tls';
 import { IceAgent } from '../agent/agent.js';
 import type { IceCandidate } from '../agent/candidate.js';
 import type {
@@ -34,7 +35,10 @@ export interface TurnServerConfig {
   readonly username: string;
   readonly password: string;
   /** Control connection transport. Default 'udp'. */
-  readonly transport?: 'udp' | 'tcp';
+  readonly transport?: 'udp' | 'tcp' | 'tls';
+  /** For 'tls': trusted CA certificates (PEM) beyond the system ones, and the name to verify. */
+  readonly ca?: string | Buffer;
+  readonly servername?: string;
   /** Relayed address family (REQUESTED-ADDRESS-FAMILY). Default 4. */
   readonly family?: 4 | 6;
 }
@@ -296,7 +300,7 @@ export class NodeIceTransport {
     const client = new TurnClient({
       username: server.username,
       password: server.password,
-      transport,
+      transport: transport === 'udp' ? 'udp' : 'tcp',
       ...(server.family ? { family: server.family } : {}),
     });
     await new Promise<void>((resolve) => {
@@ -307,11 +311,20 @@ export class NodeIceTransport {
           resolve();
         }
       };
-      if (transport === 'tcp') {
-        const tcp = connect({ host: target.address, port: target.port });
+      if (transport === 'tcp' || transport === 'tls') {
+        // RFC 8656 section 3.1: over TCP and TLS, STUN and ChannelData messages share one stream.
+        const tcp =
+          transport === 'tls'
+            ? tlsConnect({
+                host: target.address,
+                port: target.port,
+                ...(server.servername ? { servername: server.servername } : {}),
+                ...(server.ca ? { ca: server.ca } : {}),
+              })
+            : connect({ host: target.address, port: target.port });
         const state: RelayState = { client, server: target, tcp, tcpBuffer: Buffer.alloc(0), done };
         this.relays.set(socketId, state);
-        tcp.on('connect', () => {
+        tcp.on(transport === 'tls' ? 'secureConnect' : 'connect', () => {
           client.start(this.now());
           this.pump();
         });

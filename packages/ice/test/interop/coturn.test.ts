@@ -95,6 +95,31 @@ describe.skipIf(!coturnInstalled())('interop with coturn over loopback', () => {
     });
   }
 
+  it('allocates a relay over TLS (self-signed certificate, verified against it)', async (ctx) => {
+    if (coturn.tlsPort === undefined) ctx.skip();
+    const t = new NodeIceTransport({
+      controlling: true,
+      addresses: ['127.0.0.1'],
+      relayOnly: true,
+      turnServers: [
+        {
+          host: '127.0.0.1',
+          port: coturn.tlsPort!,
+          username: coturn.username,
+          password: coturn.password,
+          transport: 'tls',
+          ca: coturn.certificate!,
+        },
+      ],
+    });
+    try {
+      await t.gather();
+      expect(t.agent.localCandidateList.find((c) => c.type === 'relay')?.address).toBe('127.0.0.1');
+    } finally {
+      t.close();
+    }
+  });
+
   it('connects two relay-only agents through coturn and exchanges data', async () => {
     const turn = (transport: 'udp' | 'tcp') => ({
       host: '127.0.0.1',

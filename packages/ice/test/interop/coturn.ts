@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,9 @@ async function freePort(): Promise<number> {
 
 export interface Coturn {
   readonly port: number;
+  /** TLS listening port, with the self-signed certificate (PEM) it presents; absent without openssl. */
+  readonly tlsPort: number | undefined;
+  readonly certificate: string | undefined;
   readonly username: string;
   readonly password: string;
   readonly realm: string;
@@ -71,6 +74,40 @@ export async function startCoturn(): Promise<Coturn> {
   const username = 'purertc';
   const password = 'secret-password';
   const realm = 'purertc.test';
+  let tlsPort: number | undefined;
+  let certificate: string | undefined;
+  const tlsLines: string[] = ['no-tls'];
+  if (existsSync('/usr/bin/openssl')) {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync(
+      '/usr/bin/openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    tlsPort = await freePort();
+    certificate = readFileSync(cert, 'utf8');
+    tlsLines.length = 0;
+    tlsLines.push(`tls-listening-port=${tlsPort}`, `cert=${cert}`, `pkey=${key}`);
+  }
   const config = [
     'listening-ip=127.0.0.1',
     'listening-ip=::1',
@@ -83,7 +120,7 @@ export async function startCoturn(): Promise<Coturn> {
     `user=${username}:${password}`,
     `realm=${realm}`,
     'fingerprint',
-    'no-tls',
+    ...tlsLines,
     'no-dtls',
     'allow-loopback-peers',
     'no-cli',
@@ -107,6 +144,8 @@ export async function startCoturn(): Promise<Coturn> {
   }
   return {
     port,
+    tlsPort,
+    certificate,
     username,
     password,
     realm,
