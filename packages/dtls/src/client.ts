@@ -174,7 +174,7 @@ export class DtlsClient extends DtlsConnection {
 
   private onServerHello(msg: HandshakeMessage, whole: Buffer): void {
     const sh = parseServerHello(msg.body);
-    if (sh.version !== DTLS_1_2) throw new DtlsError('handshake-failure', 'server did not choose DTLS 1.2');
+    if (sh.version !== DTLS_1_2) throw new DtlsError('protocol-version', 'server did not choose DTLS 1.2');
     const suite = cipherSuiteInfo(sh.cipherSuite);
     if (!suite || !this.options.cipherSuites.includes(sh.cipherSuite)) {
       throw new DtlsError('illegal-parameter', 'server chose a cipher suite we did not offer');

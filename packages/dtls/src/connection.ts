@@ -177,6 +177,8 @@ export abstract class DtlsConnection {
   /** Processes one received datagram. Never throws: bad input is dropped and counted. */
   handle(datagram: Uint8Array, now: number): void {
     if (this.currentState === 'closed' || this.currentState === 'failed') return;
+    // A client that has not said hello yet has nothing to match a reply against.
+    if (this.currentState === 'new' && this.role === 'client') return;
     const buf = Buffer.isBuffer(datagram)
       ? datagram
       : Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
@@ -199,6 +201,12 @@ export abstract class DtlsConnection {
     let retransmitRequested = false;
     for (const record of records) {
       if (this.currentState === 'closed' || this.currentState === 'failed') return;
+      // RFC 6347 4.1: once connected only the handshake's retransmissions may still come unprotected;
+      // a plaintext alert or CCS there would let an off-path sender tear the connection down.
+      if (this.currentState === 'connected' && record.epoch === 0 && record.type !== ContentType.handshake) {
+        this.stats.recordsDropped++;
+        continue;
+      }
       const opened = this.records.unprotect(record);
       if (typeof opened === 'string') {
         this.stats.recordsDropped++;

@@ -18,6 +18,7 @@ export type DtlsErrorReason =
   | 'unexpected-message'
   | 'illegal-parameter'
   | 'decrypt-error'
+  | 'protocol-version'
   | 'renegotiation-refused'
   | 'handshake-timeout'
   | 'alert-received'
@@ -35,6 +36,7 @@ const ALERT_FOR_REASON: Record<DtlsErrorReason, number> = {
   'unexpected-message': AlertDescription.unexpected_message,
   'illegal-parameter': AlertDescription.illegal_parameter,
   'decrypt-error': AlertDescription.decrypt_error,
+  'protocol-version': AlertDescription.protocol_version,
   'renegotiation-refused': AlertDescription.no_renegotiation,
   'handshake-timeout': AlertDescription.handshake_failure,
   'alert-received': AlertDescription.close_notify,

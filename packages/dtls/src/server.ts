@@ -160,7 +160,7 @@ export class DtlsServer extends DtlsConnection {
     const ch = parseClientHello(msg.body);
     const o = this.options;
     // DTLS versions count down: 0xfefd (1.2) < 0xfeff (1.0). Chrome says 1.2 here and 1.3 only in supported_versions.
-    if (ch.version > DTLS_1_2) throw new DtlsError('handshake-failure', 'client does not offer DTLS 1.2');
+    if (ch.version > DTLS_1_2) throw new DtlsError('protocol-version', 'client does not offer DTLS 1.2');
     if (!ch.compressionMethods.includes(0)) throw new DtlsError('illegal-parameter', 'no null compression');
     const ext = (type: number): Extension | undefined => findExtension(ch.extensions, type);
     if (!ext(ExtensionType.extended_master_secret)) {

@@ -128,3 +128,42 @@ describe('bad input never throws and never corrupts an established connection', 
     );
   });
 });
+
+describe('epochs after the handshake', () => {
+  it('drops a plaintext (epoch 0) fatal alert or close_notify once connected', () => {
+    const { client, server } = makePair();
+    client.start(NOW);
+    pump(client, server);
+    drainEvents(server);
+    for (const description of [0, 40]) {
+      const alert = Buffer.from([
+        21,
+        0xfe,
+        0xfd,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        100 + description,
+        0,
+        2,
+        2,
+        description,
+      ]);
+      server.handle(alert, NOW);
+    }
+    expect(server.state).toBe('connected');
+    expect(drainEvents(server)).toEqual([]);
+    expect(server.stats.recordsDropped).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a client ignores datagrams before it starts', () => {
+    const { client } = makePair();
+    client.handle(Buffer.from([22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), NOW);
+    expect(client.state).toBe('new');
+    expect(drainEvents(client)).toEqual([]);
+  });
+});

@@ -1,7 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { debuglog } from 'node:util';
 import type { DtlsConnection } from '../connection.js';
 import type { DtlsEvent } from '../events.js';
+
+const log = debuglog('purertc:dtls');
 
 export interface UdpPeer {
   address: string;
@@ -22,6 +25,8 @@ export class DtlsUdpDriver {
     private remote: UdpPeer | undefined,
     private readonly onEvent: (e: DtlsEvent) => void,
   ) {
+    // ICMP errors and the like surface here; UDP is lossy anyway and the core retransmits.
+    socket.on('error', (e) => log('socket error: %s', e.message));
     socket.on('message', (msg, rinfo) => {
       // A server without a known peer adopts the first sender; later strangers are ignored.
       if (!this.remote) this.remote = { address: rinfo.address, port: rinfo.port };
