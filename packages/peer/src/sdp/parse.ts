@@ -69,10 +69,12 @@ export function parseSdp(text: string): SessionDescription {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '') continue;
     try {
-      if (line.length < 2 || line[1] !== '=' || !/^[a-z]$/.test(line[0]!))
+      const first = line.charCodeAt(0);
+      if (line.length < 2 || line[1] !== '=' || first < 0x61 || first > 0x7a) {
         sdpFail('not a "<letter>=<value>" line');
+      }
       // CR or NUL inside a value could not be written back (RFC 8866 5: text excludes them).
-      if (/[\r\0]/.test(line)) sdpFail('line contains CR or NUL');
+      if (line.includes('\r') || line.includes('\0')) sdpFail('line contains CR or NUL');
       const letter = line[0]!;
       const value = line.slice(2);
       if (session === undefined) {

@@ -2,15 +2,21 @@ import { sdpFail } from './parse-error.js';
 
 /** Words separated by one or more spaces (SDP separates fields with SP). */
 export function splitWords(text: string): string[] {
-  return text.split(' ').filter((word) => word.length > 0);
+  const words = text.split(' ');
+  // Single spaces are the norm; filter only when a run of spaces left empty words.
+  for (const word of words) if (word.length === 0) return words.filter((w) => w.length > 0);
+  return words;
 }
-
-const DIGITS = /^[0-9]{1,16}$/;
 
 /** A decimal integer within [min, max]; anything else is a parse error naming `what`. */
 export function parseInteger(text: string, min: number, max: number, what: string): number {
-  if (!DIGITS.test(text)) sdpFail(`${what} is not a number: ${text}`);
-  const value = Number(text);
+  if (text.length === 0 || text.length > 16) sdpFail(`${what} is not a number: ${text}`);
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) sdpFail(`${what} is not a number: ${text}`);
+    value = value * 10 + digit;
+  }
   if (value < min || value > max) sdpFail(`${what} out of range [${min}, ${max}]: ${text}`);
   return value;
 }
