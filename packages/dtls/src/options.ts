@@ -24,8 +24,10 @@ export interface DtlsConnectionOptions {
   /** Largest datagram we send (headers of lower layers excluded). Default 1200. */
   mtu?: number;
   /**
-   * Retransmission timing (RFC 6347 4.2.4.1). The RFC's initial value is 1000 ms; WebRTC stacks often
-   * start lower (Chrome uses 50 ms + RTT estimates) because a DTLS handshake delays media.
+   * Retransmission timing (RFC 6347 4.2.4.1). The default follows the RFC: 1000 ms initial, doubled
+   * per retransmission up to 60 s, 10 retransmissions per flight. WebRTC deployments often start
+   * lower (a few hundred ms or less) because the handshake delays the first media and data; the RFC
+   * value is the safe default on unknown paths, so lowering it is left to the caller.
    */
   retransmit?: Partial<RetransmitPolicy>;
   /** Server: answer the first ClientHello with a HelloVerifyRequest cookie. Default true. */

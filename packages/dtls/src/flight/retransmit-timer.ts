@@ -1,6 +1,6 @@
 /** RFC 6347 4.2.4.1: 1 s initial timer, doubled on each expiry, capped at 60 s. */
 export interface RetransmitPolicy {
-  /** Initial timeout. The RFC says 1000 ms; WebRTC stacks often start lower (Chrome ~50 ms+RTT, Pion 1 s). */
+  /** Initial timeout. The RFC says 1000 ms; WebRTC stacks often start lower to get media flowing sooner. */
   initialMs: number;
   maxMs: number;
   /** Give up after this many retransmissions of one flight. */
