@@ -10,6 +10,7 @@ import {
   isIpAddress,
   isLinkLocal,
   parseCandidate,
+  tcpCandidatePriority,
 } from './candidate.js';
 import { buildBindingRequest, buildErrorResponse, buildIndication, buildSuccessResponse } from './checks.js';
 import { byPriorityDescending, CandidatePair, pairKey } from './pair.js';
@@ -197,10 +198,14 @@ export class IceAgent {
       foundation,
       component: 1,
       transport,
-      priority: candidatePriority(
-        input.type,
-        input.localPreference ?? this.defaultLocalPreference(baseAddress),
-      ),
+      priority:
+        transport === 'tcp'
+          ? tcpCandidatePriority(
+              input.type,
+              input.tcpType ?? 'passive',
+              input.localPreference ?? this.defaultLocalPreference(baseAddress),
+            )
+          : candidatePriority(input.type, input.localPreference ?? this.defaultLocalPreference(baseAddress)),
       address: input.address,
       port: input.port,
       type: input.type,
@@ -239,7 +244,7 @@ export class IceAgent {
       return false;
     }
     if (this.remote && c.ufrag !== undefined && c.ufrag !== this.remote.ufrag) return false;
-    if (c.component !== 1 || c.transport !== 'udp') return false;
+    if (c.component !== 1) return false;
     if (!isIpAddress(c.address)) return this.deferUntilResolved(c);
     const existing = this.findRemote(c.address, c.port);
     if (existing) {
@@ -434,6 +439,7 @@ export class IceAgent {
     if (local.type === 'srflx' || local.type === 'prflx') return undefined;
     if (this.opts.relayOnly && local.type !== 'relay') return undefined;
     if (local.transport !== remote.transport || local.component !== remote.component) return undefined;
+    if (local.transport === 'tcp' && !tcpTypesPair(local, remote)) return undefined;
     if (addressFamily(local.address) !== addressFamily(remote.address)) return undefined;
     if (local.type === 'host' && isLinkLocal(local.address) !== isLinkLocal(remote.address)) return undefined;
     const key = pairKey(local.socketId, remote.address, remote.port);
@@ -584,12 +590,14 @@ export class IceAgent {
       remote = {
         foundation: `p${this.prflxCount + 1}`,
         component: 1,
-        transport: 'udp',
+        transport: local.transport,
         priority: msg.priority() ?? candidatePriority('prflx', 0xffff),
         address: from.address,
         port: from.port,
         type: 'prflx',
-      };
+        // RFC 6544 section 7.2: a check arriving on a passive socket came from an active candidate.
+        ...(local.transport === 'tcp' ? { tcpType: local.tcpType === 'passive' ? 'active' : 'so' } : {}),
+      } as IceCandidate;
       this.prflxCount++;
       this.remoteCandidates.push(remote);
     }
@@ -804,7 +812,10 @@ export class IceAgent {
       transactionId: id,
       username: `${remote.ufrag}:${this.local.ufrag}`,
       // RFC 8445 section 7.1.1: PRIORITY is what a peer-reflexive candidate of ours would have.
-      priority: candidatePriority('prflx', localPreference),
+      priority:
+        pair.local.transport === 'tcp'
+          ? tcpCandidatePriority('prflx', pair.local.tcpType ?? 'active', localPreference)
+          : candidatePriority('prflx', localPreference),
       controlling: this.controllingRole,
       tieBreaker: this.tieBreaker,
       useCandidate,
@@ -929,4 +940,14 @@ export class IceAgent {
     log('state %s', state);
     this.events.push({ type: 'state-change', state });
   }
+}
+
+/**
+ * RFC 6544 section 6.2: active pairs with passive, simultaneous-open with itself. A passive
+ * local candidate only pairs with an active remote we learned from its incoming connection.
+ */
+function tcpTypesPair(local: LocalCandidate, remote: IceCandidate): boolean {
+  if (local.tcpType === 'active') return remote.tcpType === 'passive';
+  if (local.tcpType === 'passive') return remote.tcpType === 'active' && remote.type === 'prflx';
+  return remote.tcpType === 'so';
 }

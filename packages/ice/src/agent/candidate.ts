@@ -42,6 +42,23 @@ export function candidatePriority(type: CandidateType, localPreference: number, 
   return TYPE_PREFERENCE[type] * 2 ** 24 + (localPreference & 0xffff) * 2 ** 8 + (256 - component);
 }
 
+/**
+ * RFC 6544 section 4.2 for TCP candidates: UDP keeps precedence through a lower type
+ * preference (Chrome's value for TCP host, 90), and the local preference starts with the
+ * direction preference (active 6, passive 4, simultaneous-open 2) in its top three bits.
+ */
+export function tcpCandidatePriority(
+  type: CandidateType,
+  tcpType: TcpType,
+  otherPreference: number,
+  component = 1,
+): number {
+  const typePreference = Math.max(0, TYPE_PREFERENCE[type] - 36);
+  const direction = tcpType === 'active' ? 6 : tcpType === 'passive' ? 4 : 2;
+  const localPreference = (direction << 13) | (otherPreference & 0x1fff);
+  return typePreference * 2 ** 24 + localPreference * 2 ** 8 + (256 - component);
+}
+
 /** RFC 8445 section 6.1.2.3: G is the controlling agent's candidate priority, D the controlled one's. */
 export function pairPriority(controllingPriority: number, controlledPriority: number): bigint {
   const g = BigInt(controllingPriority);

@@ -22,6 +22,7 @@ import { StunRetransmitTimer } from '../stun/transaction.js';
 import { splitStreamMessages } from '../turn/channel-data.js';
 import { TurnClient } from '../turn/client.js';
 import { type HostAddressOptions, listHostAddresses } from './host-addresses.js';
+import { IceTcpSockets } from './ice-tcp.js';
 import { bindUdp, type PortRange } from './udp-socket.js';
 
 export interface StunServerConfig {
@@ -54,6 +55,10 @@ export interface NodeIceTransportOptions
   relayOnly?: boolean;
   /** How long gathering waits for STUN and TURN servers. Default 5000 ms. */
   gatherTimeoutMs?: number;
+  /** Gather UDP host candidates. Default true. */
+  udp?: boolean;
+  /** Gather ICE-TCP host candidates, passive and active (RFC 6544). Default false. */
+  tcp?: boolean;
   /** Resolve remote `.local` candidates with multicast DNS (RFC 6762). Default true. */
   resolveMdns?: boolean;
 }
@@ -97,6 +102,11 @@ export class NodeIceTransport {
   private readonly relays = new Map<string, RelayState>();
   private readonly listeners = new Set<(event: NodeIceEvent) => void>();
   private mdns: { resolver: MdnsResolver; socket: Socket } | undefined;
+  private readonly tcp = new IceTcpSockets((socketId, from, data) => {
+    if (this.closed) return;
+    this.agent.handleDatagram(socketId, from, data, this.now());
+    this.pump();
+  });
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
@@ -130,7 +140,34 @@ export class NodeIceTransport {
     const waits: Promise<void>[] = [];
     const hosts = listHostAddresses(this.options);
     let index = 0;
-    for (const host of hosts) {
+    if (this.options.tcp && !this.options.relayOnly) {
+      let tcpIndex = 0;
+      for (const host of hosts) {
+        const passiveId = `tcp-passive${tcpIndex}`;
+        const activeId = `tcp-active${tcpIndex++}`;
+        const port = await this.tcp.listen(passiveId, host.address, this.options.portRange);
+        if (this.closed) return;
+        this.agent.addLocalCandidate({
+          socketId: passiveId,
+          type: 'host',
+          transport: 'tcp',
+          tcpType: 'passive',
+          address: host.address,
+          port,
+        });
+        this.tcp.registerActive(activeId, host.address);
+        // RFC 6544 section 4.5: active candidates carry the discard port 9.
+        this.agent.addLocalCandidate({
+          socketId: activeId,
+          type: 'host',
+          transport: 'tcp',
+          tcpType: 'active',
+          address: host.address,
+          port: 9,
+        });
+      }
+    }
+    for (const host of this.options.udp === false ? [] : hosts) {
       const socketId = `udp${index++}`;
       const socket = await bindUdp(host.address, this.options.portRange);
       if (this.closed) {
@@ -205,6 +242,7 @@ export class NodeIceTransport {
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
+    this.tcp.close();
     this.mdns?.socket.close();
     this.mdns = undefined;
     this.relays.clear();
@@ -381,6 +419,7 @@ export class NodeIceTransport {
       for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
         const relay = this.relays.get(t.socketId);
         if (relay) relay.client.send(t.destination, t.data, now);
+        else if (this.tcp.handles(t.socketId)) this.tcp.send(t.socketId, t.destination, t.data);
         else this.sockets.get(t.socketId)?.send(t.data, t.destination.port, t.destination.address);
       }
       for (const [socketId, r] of this.relays) {
