@@ -48,3 +48,46 @@ export function typeError(message: string): TypeError {
 export function isDomException(error: unknown, name?: RtcDomExceptionName): error is DOMException {
   return error instanceof DOMException && (name === undefined || error.name === name);
 }
+
+/** W3C webrtc-pc 11.1 RTCErrorDetailType. */
+export type RTCErrorDetailType =
+  | 'data-channel-failure'
+  | 'dtls-failure'
+  | 'fingerprint-failure'
+  | 'sctp-failure'
+  | 'sdp-syntax-error'
+  | 'hardware-encoder-not-available'
+  | 'hardware-encoder-error';
+
+export interface RTCErrorInit {
+  errorDetail: RTCErrorDetailType;
+  sdpLineNumber?: number;
+  sctpCauseCode?: number;
+  receivedAlert?: number;
+  sentAlert?: number;
+  httpRequestStatusCode?: number;
+}
+
+/**
+ * W3C webrtc-pc 11.1 RTCError: a DOMException named OperationError with WebRTC details. The spec
+ * rejects set{Local,Remote}Description with one of these (errorDetail "sdp-syntax-error" and the
+ * line number) when the SDP does not parse.
+ */
+export class RTCError extends DOMException {
+  readonly errorDetail: RTCErrorDetailType;
+  readonly sdpLineNumber: number | null;
+  readonly sctpCauseCode: number | null;
+  readonly receivedAlert: number | null;
+  readonly sentAlert: number | null;
+  readonly httpRequestStatusCode: number | null;
+
+  constructor(init: RTCErrorInit, message = '') {
+    super(message, 'OperationError');
+    this.errorDetail = init.errorDetail;
+    this.sdpLineNumber = init.sdpLineNumber ?? null;
+    this.sctpCauseCode = init.sctpCauseCode ?? null;
+    this.receivedAlert = init.receivedAlert ?? null;
+    this.sentAlert = init.sentAlert ?? null;
+    this.httpRequestStatusCode = init.httpRequestStatusCode ?? null;
+  }
+}

@@ -6,6 +6,9 @@ export {
   isDomException,
   notSupportedError,
   operationError,
+  RTCError,
+  type RTCErrorDetailType,
+  type RTCErrorInit,
   type RtcDomExceptionName,
   syntaxError,
   typeError,
@@ -99,3 +102,4 @@ export {
   type RTCSignalingState,
   SignalingStateMachine,
 } from './sdp/signaling-state.js';
+export { findDescriptionProblems, type VerifyDescriptionOptions, verifyDescription } from './sdp/validate.js';

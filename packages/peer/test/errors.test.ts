@@ -7,6 +7,9 @@ import {
   isDomException,
   notSupportedError,
   operationError,
+  parseSdp,
+  RTCError,
+  SdpParseError,
   syntaxError,
   typeError,
 } from '../src/index.js';
@@ -38,5 +41,33 @@ describe('DOMException-compatible errors (W3C webrtc-pc, WebIDL)', () => {
     expect(error.message).toBe('bad argument');
     expect(isDomException(error)).toBe(false);
     expect(isDomException(invalidStateError('x'), 'OperationError')).toBe(false);
+  });
+});
+
+describe('RTCError (W3C webrtc-pc 11.1)', () => {
+  it('is an OperationError DOMException with the WebRTC details', () => {
+    const error = new RTCError({ errorDetail: 'dtls-failure', receivedAlert: 40 }, 'handshake failed');
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.name).toBe('OperationError');
+    expect(error.message).toBe('handshake failed');
+    expect(error.errorDetail).toBe('dtls-failure');
+    expect(error.receivedAlert).toBe(40);
+    expect(error.sentAlert).toBeNull();
+    expect(error.sdpLineNumber).toBeNull();
+  });
+
+  it('carries the SDP line number of a parse error (W3C 4.4.1.5 sdp-syntax-error)', () => {
+    let parseError: unknown;
+    try {
+      parseSdp('v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=setup:sideways\r\n');
+    } catch (error) {
+      parseError = error;
+    }
+    expect(parseError).toBeInstanceOf(SdpParseError);
+    const rtcError = (parseError as SdpParseError).toRTCError();
+    expect(rtcError).toBeInstanceOf(RTCError);
+    expect(rtcError.errorDetail).toBe('sdp-syntax-error');
+    expect(rtcError.sdpLineNumber).toBe(4);
+    expect(rtcError.message).toContain('sideways');
   });
 });

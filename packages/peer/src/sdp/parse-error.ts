@@ -1,3 +1,5 @@
+import { RTCError } from '../errors.js';
+
 /**
  * The only error the SDP parser throws. It is a DOMException named `SyntaxError`, which is what
  * setLocalDescription/setRemoteDescription reject with for SDP that cannot be parsed
@@ -17,6 +19,15 @@ export class SdpParseError extends DOMException {
     super(`Invalid SDP: ${where}${reason}${shown}`, 'SyntaxError');
     this.reason = reason;
     this.lineNumber = lineNumber;
+  }
+
+  /**
+   * The form W3C webrtc-pc 4.4.1.5 rejects set{Local,Remote}Description with for SDP that does
+   * not parse: an RTCError with errorDetail "sdp-syntax-error" and the line number.
+   */
+  toRTCError(): RTCError {
+    const init = this.lineNumber > 0 ? { sdpLineNumber: this.lineNumber } : {};
+    return new RTCError({ errorDetail: 'sdp-syntax-error', ...init }, this.message);
   }
 }
 

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { performance } from 'node:perf_hooks';
+import { debuglog } from 'node:util';
+import {
+  bindUdp,
+  canonicalIp,
+  type LocalCandidateInput,
+  listHostAddresses,
+  type PortRange,
+  StunClass,
+  StunMessage,
+  StunMessageBuilder,
+  StunMethod,
+} from '@purertc/ice';
+import type { DatagramHandler, GatherOptions, PeerDriver } from '../driver/driver.js';
+import { parseIceServerUrl } from '../driver/ice-server-url.js';
+
+const log = debuglog('purertc:peer');
+
+/** Node-only RTCPeerConnection options: where sockets bind. */
+export interface NodeDriverOptions {
+  /** Bind exactly these local addresses (e.g. `['127.0.0.1']`); default: every interface address. */
+  addresses?: readonly string[];
+  /** Include loopback interfaces when enumerating (default: only when no other address exists). */
+  loopback?: boolean;
+  /** Default true. */
+  ipv6?: boolean;
+  /** Ports are taken from this range (inclusive). */
+  portRange?: PortRange;
+  /** SO_RCVBUF / SO_SNDBUF per socket; default 4 MiB (a burst of SCTP data must not be dropped). */
+  socketBufferSize?: number;
+  /** How long gathering waits for STUN servers. Default 3000 ms. */
+  gatherTimeoutMs?: number;
+}
+
+interface Probe {
+  /** Ends the probe without a candidate. */
+  readonly resolve: () => void;
+  readonly onAnswer: (mapped: { address: string; port: number }) => void;
+}
+
+/** Real UDP sockets and one Node timer per connection. */
+export class NodeDriver implements PeerDriver {
+  readonly #options: NodeDriverOptions;
+  readonly #sockets = new Map<string, Socket>();
+  readonly #probes = new Map<string, Probe>();
+  readonly #t0 = performance.now();
+  #handler: DatagramHandler = () => {};
+  #timer: NodeJS.Timeout | undefined;
+  #waits = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(options: NodeDriverOptions = {}) {
+    this.#options = options;
+  }
+
+  now(): number {
+    return performance.now() - this.#t0;
+  }
+
+  wallClock(): number {
+    return Date.now();
+  }
+
+  onDatagram(handler: DatagramHandler): void {
+    this.#handler = handler;
+  }
+
+  async gather(options: GatherOptions, onCandidate: (c: LocalCandidateInput) => void): Promise<void> {
+    let hosts = listHostAddresses({
+      ...(this.#options.addresses ? { addresses: this.#options.addresses } : {}),
+      loopback: this.#options.loopback ?? false,
+      ipv6: this.#options.ipv6 ?? true,
+    });
+    if (hosts.length === 0 && !this.#options.addresses) hosts = listHostAddresses({ loopback: true });
+    const probes: Promise<void>[] = [];
+    let index = 0;
+    for (const host of hosts) {
+      if (this.#closed) return;
+      let socket: Socket;
+      try {
+        socket = await bindUdp(host.address, this.#options.portRange);
+      } catch (e) {
+        log('cannot bind %s: %s', host.address, (e as Error).message);
+        continue;
+      }
+      if (this.#closed) {
+        socket.close();
+        return;
+      }
+      const socketId = `udp${index++}`;
+      this.#adopt(socketId, socket);
+      const port = socket.address().port;
+      if (!options.relayOnly) onCandidate({ socketId, type: 'host', address: host.address, port });
+      for (const server of options.iceServers) {
+        const parsed = parseIceServerUrl(server.url);
+        if (parsed?.scheme !== 'stun' || options.relayOnly) continue;
+        probes.push(this.#probe(socketId, host.address, port, parsed.host, parsed.port, onCandidate));
+      }
+    }
+    if (probes.length > 0) {
+      await Promise.race([Promise.all(probes), this.#wait(this.#options.gatherTimeoutMs ?? 3000)]);
+    }
+  }
+
+  send(socketId: string, address: string, port: number, data: Uint8Array): void {
+    const socket = this.#sockets.get(socketId);
+    if (!socket || this.#closed) return;
+    socket.send(data, port, address, (err) => {
+      if (err) log('send to %s:%d failed: %s', address, port, err.message);
+    });
+  }
+
+  setTimer(at: number | undefined, callback: () => void): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (at === undefined || this.#closed) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        callback();
+      },
+      Math.max(0, Math.ceil(at - this.now())),
+    );
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const t of this.#waits) clearTimeout(t);
+    this.#waits.clear();
+    for (const p of this.#probes.values()) p.resolve();
+    this.#probes.clear();
+    for (const s of this.#sockets.values()) {
+      try {
+        s.close();
+      } catch {
+        // Already closed by an error.
+      }
+    }
+    this.#sockets.clear();
+  }
+
+  #adopt(socketId: string, socket: Socket): void {
+    const size = this.#options.socketBufferSize ?? 4 * 1024 * 1024;
+    try {
+      socket.setRecvBufferSize(size);
+      socket.setSendBufferSize(size);
+    } catch (e) {
+      log('socket buffer size: %s', (e as Error).message);
+    }
+    socket.on('error', (e) => log('socket %s error: %s', socketId, e.message));
+    socket.on('message', (msg, rinfo) => {
+      if (this.#closed) return;
+      if (this.#probes.size > 0 && msg.length >= 20 && msg[0]! < 4 && this.#onProbeAnswer(msg)) return;
+      this.#handler(socketId, canonicalIp(rinfo.address) ?? rinfo.address, rinfo.port, msg);
+    });
+    this.#sockets.set(socketId, socket);
+  }
+
+  #wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#waits.delete(t);
+        resolve();
+      }, ms);
+      this.#waits.add(t);
+    });
+  }
+
+  /** RFC 8445 5.1.1.2: a Binding request from the host socket discovers the server-reflexive address. */
+  async #probe(
+    socketId: string,
+    baseAddress: string,
+    basePort: number,
+    host: string,
+    port: number,
+    onCandidate: (c: LocalCandidateInput) => void,
+  ): Promise<void> {
+    let address: string | undefined;
+    try {
+      address = canonicalIp(host) ?? canonicalIp((await lookup(host, { family: baseAddress.includes(':') ? 6 : 4 })).address);
+    } catch {
+      return;
+    }
+    if (!address || this.#closed || address.includes(':') !== baseAddress.includes(':')) return;
+    const tid = randomBytes(12);
+    const bytes = new StunMessageBuilder(StunMethod.Binding, StunClass.Request, tid).finish({ fingerprint: true });
+    const server = `${address}:${port}`;
+    await new Promise<void>((resolve) => {
+      const key = tid.toString('latin1');
+      const done = (): void => {
+        this.#probes.delete(key);
+        resolve();
+      };
+      this.#probes.set(key, {
+        resolve: done,
+        onAnswer: (mapped) => {
+          if (mapped.address !== baseAddress || mapped.port !== basePort) {
+            onCandidate({
+              socketId,
+              type: 'srflx',
+              address: mapped.address,
+              port: mapped.port,
+              relatedAddress: baseAddress,
+              relatedPort: basePort,
+              server,
+            });
+          }
+          done();
+        },
+      });
+      // RFC 8489 6.2.1 retransmissions, bounded by the gathering timeout.
+      let delay = 250;
+      const sendOnce = (): void => {
+        if (!this.#probes.has(key)) return;
+        this.send(socketId, address, port, bytes);
+        delay *= 2;
+        if (delay <= 4000) this.#wait(delay).then(sendOnce);
+      };
+      sendOnce();
+    });
+  }
+
+  #onProbeAnswer(msg: Buffer): boolean {
+    const probe = this.#probes.get(msg.subarray(8, 20).toString('latin1'));
+    if (!probe) return false;
+    const parsed = StunMessage.tryParse(msg);
+    if (!parsed || parsed.messageClass !== StunClass.SuccessResponse) return true;
+    const mapped = parsed.xorMappedAddress();
+    if (mapped) probe.onAnswer(mapped);
+    else probe.resolve();
+    return true;
+  }
+}
