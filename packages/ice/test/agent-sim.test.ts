@@ -1,5 +1,6 @@
 import { type NatBehavior, SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
+import { StunClass, StunMessage } from '../src/index.js';
 import { addStunServer, SimIceEndpoint, signal } from './support/sim-agent.js';
 
 function seeded(seed: number): (n: number) => Uint8Array {
@@ -257,5 +258,40 @@ describe('ICE restart after consent failure', () => {
     b.flush();
     expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
     expect(a.agent.selectedPair?.remote.port).toBe(socket.address.port);
+  });
+});
+
+describe('keepalives', () => {
+  it('sends Binding indications on an idle selected pair (RFC 8445 section 11)', () => {
+    const net = new SimNetwork({ seed: 12 });
+    const ha = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 5 } });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 5 } });
+    const slow = { consentIntervalMs: 60_000, disconnectedTimeoutMs: 100_000, consentTimeoutMs: 200_000 };
+    const a = new SimIceEndpoint(
+      net,
+      ha,
+      { controlling: true, random: seeded(51), keepaliveIntervalMs: 15_000, ...slow },
+      'a',
+    );
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(52), ...slow }, 'b');
+    a.bindHost();
+    b.bindHost();
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 10_000 })).toBe(true);
+    // Count what a sends: only Binding indications are expected while idle.
+    const sock = a.sockets.get('s0')!;
+    const send = sock.send.bind(sock);
+    let indications = 0;
+    let other = 0;
+    sock.send = (data, to) => {
+      const m = StunMessage.tryParse(data);
+      if (m && m.messageClass === StunClass.Indication) indications++;
+      else other++;
+      send(data, to);
+    };
+    net.runFor(46_000);
+    expect(indications).toBe(3);
+    expect(other).toBe(0);
+    expect(connected(a)).toBe(true);
   });
 });

@@ -129,3 +129,45 @@ describe('ICE through symmetric NATs on both sides via a TURN relay', () => {
     expect(b.received[0]).toEqual(Buffer.from([0x80, 42]));
   });
 });
+
+describe('ChannelData and permission lifetimes', () => {
+  it('pads ChannelData over TCP only, and ignores padding when decoding', async () => {
+    const { decodeChannelData, encodeChannelData, splitStreamMessages } = await import('../src/index.js');
+    const udp = encodeChannelData(0x4001, Buffer.from('hello'), false);
+    expect(udp.length).toBe(9);
+    const tcp = encodeChannelData(0x4001, Buffer.from('hello'), true);
+    expect(tcp.length).toBe(12);
+    expect(tcp.subarray(9)).toEqual(Buffer.alloc(3));
+    expect(decodeChannelData(tcp)?.data.toString()).toBe('hello');
+    expect(decodeChannelData(udp.subarray(0, 8))).toBeUndefined();
+    expect(() => encodeChannelData(0x3fff, Buffer.alloc(1), false)).toThrow(RangeError);
+    const split = splitStreamMessages(Buffer.concat([tcp, tcp.subarray(0, 5)]));
+    expect(split.messages).toHaveLength(1);
+    expect(split.consumed).toBe(12);
+  });
+
+  it('keeps channel and permission alive across their lifetimes', () => {
+    const net = new SimNetwork({ seed: 5 });
+    const server = new SimTurnServer(net, '192.0.2.50');
+    const client = new TurnClient({ username: 'user', password: 'pass' });
+    const got: Buffer[] = [];
+    const { pump } = wire(net, '198.51.100.1', server, client, (d) => got.push(d));
+    client.start(net.now);
+    pump();
+    net.runUntil(() => client.state === 'allocated', { timeoutMs: 5000 });
+    const peerHost = net.addHost({ address: '198.51.100.9' });
+    const peer = peerHost.bind((d) => peer.send(d.data, d.from), { port: 9000 });
+    client.send({ address: '198.51.100.9', port: 9000 }, Buffer.from('x'), net.now);
+    pump();
+    net.runFor(20 * 60_000);
+    const binds = server.requests.filter((r) => r.method === StunMethod.ChannelBind).length;
+    const refreshes = server.requests.filter((r) => r.method === StunMethod.Refresh).length;
+    // The channel is re-bound every 4 minutes (its permission lasts 5), the allocation every 9.
+    expect(binds).toBeGreaterThanOrEqual(5);
+    expect(refreshes).toBeGreaterThanOrEqual(2);
+    client.send({ address: '198.51.100.9', port: 9000 }, Buffer.from('late'), net.now);
+    pump();
+    net.runFor(1000);
+    expect(got.map(String)).toContain('late');
+  });
+});

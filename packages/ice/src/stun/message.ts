@@ -405,3 +405,18 @@ function validateValue(raw: Buffer, type: number, at: number, length: number): v
       return;
   }
 }
+
+/**
+ * The local username fragment a connectivity check is addressed to (the part of USERNAME before
+ * the colon), so a driver serving many agents on one socket can route by it (RFC 8445 section
+ * 7.2.2). Undefined for anything that is not a parseable STUN request with a USERNAME.
+ */
+export function stunRequestUfrag(bytes: Uint8Array): string | undefined {
+  if (!looksLikeStun(bytes)) return undefined;
+  const msg = StunMessage.tryParse(bytes);
+  if (msg?.messageClass !== 0) return undefined;
+  const username = msg.username();
+  if (username === undefined) return undefined;
+  const colon = username.indexOf(':');
+  return colon < 0 ? username : username.slice(0, colon);
+}

@@ -56,9 +56,13 @@ interface PeerState {
   channelPending: boolean;
 }
 
-/** Permissions last 300 s and channels 600 s (RFC 8656 sections 9 and 12); refresh early. */
+/**
+ * Permissions last 300 s and channels 600 s (RFC 8656 sections 9 and 12). A ChannelBind
+ * refresh also refreshes the permission, so a bound channel is refreshed before the
+ * permission would lapse.
+ */
 const PERMISSION_REFRESH_MS = 240_000;
-const CHANNEL_REFRESH_MS = 480_000;
+const CHANNEL_REFRESH_MS = 240_000;
 const MAX_PEERS = 64;
 
 /**
@@ -115,8 +119,12 @@ export class TurnClient {
     for (const p of this.pending.values()) if (p.timer) next = Math.min(next, p.timer.deadline);
     if (this.refreshAt !== undefined) next = Math.min(next, this.refreshAt);
     for (const peer of this.peers.values()) {
-      if (!peer.permissionPending && peer.permissionUntil > 0) next = Math.min(next, peer.permissionUntil);
-      if (peer.channelBound && !peer.channelPending) next = Math.min(next, peer.channelUntil);
+      // A bound channel's refresh also refreshes its permission (RFC 8656 section 12.1).
+      if (peer.channelBound) {
+        if (!peer.channelPending) next = Math.min(next, peer.channelUntil);
+      } else if (!peer.permissionPending && peer.permissionUntil > 0) {
+        next = Math.min(next, peer.permissionUntil);
+      }
     }
     return Number.isFinite(next) ? Math.max(next, this.lastNow) : undefined;
   }
