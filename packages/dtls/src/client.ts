@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { certificatePublicKey } from './cert/spki.js';
 import { DtlsConnection } from './connection.js';
 import { DTLS_1_2, ExtensionType, HandshakeType } from './constants.js';
 import { type EphemeralKey, generateEphemeralKey, isSupportedGroup } from './crypto/ecdhe.js';
@@ -49,7 +50,7 @@ export class DtlsClient extends DtlsConnection {
   private step: ClientStep = 'server-hello';
   private hello: ClientHello | undefined;
   private helloWhole: Buffer | undefined;
-  private peerKey: X509Certificate | undefined;
+  private peerKey: KeyObject | undefined;
   private serverPublic: { group: number; key: Buffer } | undefined;
   private certificateRequested = false;
   private requestedSchemes: number[] | undefined;
@@ -216,17 +217,13 @@ export class DtlsClient extends DtlsConnection {
     const leaf = chain[0];
     if (!leaf) throw new DtlsError('bad-certificate', 'server sent no certificate');
     this.checkPeerFingerprint(leaf);
-    let x509: X509Certificate;
+    let key: KeyObject;
     try {
-      x509 = new X509Certificate(leaf);
+      key = certificatePublicKey(leaf);
     } catch {
       throw new DtlsError('bad-certificate', 'server certificate does not parse');
     }
-    const keyType = x509.publicKey.asymmetricKeyType;
-    if ((this.suite!.auth === 'ecdsa' ? 'ec' : 'rsa') !== keyType) {
-      throw new DtlsError('bad-certificate', 'certificate key does not fit the cipher suite');
-    }
-    this.peerKey = x509;
+    this.peerKey = key;
     this.peerCertificate = Buffer.from(leaf);
     this.transcript.add(whole);
     this.step = 'server-key-exchange';
@@ -244,7 +241,7 @@ export class DtlsClient extends DtlsConnection {
       ske.publicKey,
     );
     // RFC 5246 7.4.3: the signature binds the ephemeral key to the certificate; without it anyone could MITM.
-    if (!verifyWithScheme(ske.scheme, this.peerKey!.publicKey, signed, ske.signature)) {
+    if (!verifyWithScheme(ske.scheme, this.peerKey!, signed, ske.signature)) {
       throw new DtlsError('bad-signature', 'ServerKeyExchange signature does not verify');
     }
     this.serverPublic = { group: ske.group, key: Buffer.from(ske.publicKey) };

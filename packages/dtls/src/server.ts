@@ -1,4 +1,5 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
+import { certificatePublicKey } from './cert/spki.js';
 import { DtlsConnection } from './connection.js';
 import { ClientCertificateType, DTLS_1_2, ExtensionType, HandshakeType } from './constants.js';
 import { type EphemeralKey, generateEphemeralKey, isSupportedGroup } from './crypto/ecdhe.js';
@@ -55,7 +56,7 @@ export class DtlsServer extends DtlsConnection {
   private readonly cookies: CookieAuthority | undefined;
   private cookieAccepted = false;
   private eph: EphemeralKey | undefined;
-  private peerKey: X509Certificate | undefined;
+  private peerKey: KeyObject | undefined;
 
   constructor(options: Omit<DtlsConnectionOptions, 'role'>) {
     super({ ...options, role: 'server' });
@@ -264,13 +265,13 @@ export class DtlsServer extends DtlsConnection {
     const leaf = chain[0];
     if (!leaf) throw new DtlsError('missing-certificate', 'client sent an empty certificate list');
     this.checkPeerFingerprint(leaf);
-    let x509: X509Certificate;
+    let key: KeyObject;
     try {
-      x509 = new X509Certificate(leaf);
+      key = certificatePublicKey(leaf);
     } catch {
       throw new DtlsError('bad-certificate', 'client certificate does not parse');
     }
-    this.peerKey = x509;
+    this.peerKey = key;
     this.peerCertificate = Buffer.from(leaf);
     this.stopRetransmitting();
     this.transcript.add(whole);
@@ -293,7 +294,7 @@ export class DtlsServer extends DtlsConnection {
   private onCertificateVerify(msg: HandshakeMessage, whole: Buffer): void {
     const cv = parseCertificateVerify(msg.body);
     // RFC 5246 7.4.8: the client proves it holds the certificate's key by signing the transcript.
-    if (!verifyWithScheme(cv.scheme, this.peerKey!.publicKey, this.transcript.bytes(), cv.signature)) {
+    if (!verifyWithScheme(cv.scheme, this.peerKey!, this.transcript.bytes(), cv.signature)) {
       throw new DtlsError('bad-signature', 'CertificateVerify signature does not verify');
     }
     this.transcript.add(whole);

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { time } from '../src/cert/der.js';
+import { certificatePublicKey } from '../src/cert/spki.js';
+import { DtlsParseError } from '../src/errors.js';
 import { DtlsCertificate, fingerprint, generateCertificate, matchesAnyFingerprint } from '../src/index.js';
 import { hasOpenSsl, tempPem } from './interop-helpers.js';
 
@@ -81,5 +84,36 @@ describe('self-signed certificates', () => {
     } finally {
       tmp.dispose();
     }
+  });
+});
+
+describe('subjectPublicKeyInfo extraction', () => {
+  it('finds the same key node does, for both key types', () => {
+    for (const keyType of ['ecdsa', 'rsa'] as const) {
+      const c = generateCertificate({ keyType, now: NOW });
+      const ours = certificatePublicKey(c.der).export({ type: 'spki', format: 'der' });
+      expect(ours).toEqual(new X509Certificate(c.der).publicKey.export({ type: 'spki', format: 'der' }));
+    }
+  });
+
+  it('only throws DtlsParseError on arbitrary or mutated certificates', () => {
+    const der = generateCertificate({ now: NOW }).der;
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 3 }),
+        (junk, flips) => {
+          for (const input of [Buffer.from(junk), Buffer.from(der)]) {
+            for (const [pos, v] of flips) if (input.length > 0) input[pos % input.length] = v;
+            try {
+              certificatePublicKey(input);
+            } catch (e) {
+              expect(e).toBeInstanceOf(DtlsParseError);
+            }
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

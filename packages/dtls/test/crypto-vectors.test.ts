@@ -148,3 +148,15 @@ describe('DTLS 1.2 AEAD record layout', () => {
     expect(aead.open(23, 0xfefd, 1, 9, record.subarray(13, 20))).toBeUndefined();
   });
 });
+
+describe('ECDHE key agreement', () => {
+  it('agrees on a secret for each group and refuses invalid peer values', () => {
+    for (const group of [0x001d, 0x0017, 0x0018] as const) {
+      const a = generateEphemeralKey(group);
+      const b = generateEphemeralKey(group);
+      expect(a.deriveSharedSecret(b.publicKey)).toEqual(b.deriveSharedSecret(a.publicKey));
+      expect(() => a.deriveSharedSecret(Buffer.alloc(a.publicKey.length))).toThrow();
+      expect(() => a.deriveSharedSecret(b.publicKey.subarray(1))).toThrow();
+    }
+  });
+});

@@ -30,17 +30,21 @@ export function isSupportedGroup(g: number): g is NamedGroupId {
   return (SUPPORTED_GROUPS as readonly number[]).includes(g);
 }
 
+/** RFC 8410: the fixed SubjectPublicKeyInfo prefix in front of a raw X25519 public key. */
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
 function x25519Key(): EphemeralKey {
   const { publicKey, privateKey } = generateKeyPairSync('x25519');
-  const jwk = publicKey.export({ format: 'jwk' });
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
   return {
     group: NamedGroup.x25519,
-    publicKey: Buffer.from(jwk.x!, 'base64url'),
+    publicKey: spki.subarray(X25519_SPKI_PREFIX.length),
     deriveSharedSecret(peerPublic) {
       if (peerPublic.length !== 32) throw new Error('bad X25519 public key length');
       const peer: KeyObject = createPublicKey({
-        key: { kty: 'OKP', crv: 'X25519', x: peerPublic.toString('base64url') },
-        format: 'jwk',
+        key: Buffer.concat([X25519_SPKI_PREFIX, peerPublic]),
+        format: 'der',
+        type: 'spki',
       });
       const secret = diffieHellman({ privateKey, publicKey: peer });
       // RFC 7748 6.1: an all-zero result means a low-order peer point; abort.
