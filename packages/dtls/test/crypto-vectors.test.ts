@@ -1,6 +1,7 @@
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { aeadOpen, aeadSeal, Dtls12RecordAead } from '../src/crypto/aead.js';
+import { generateEphemeralKey } from '../src/crypto/ecdhe.js';
 import { expandKeyBlock, exportKeyingMaterial, prf } from '../src/crypto/prf.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/[\s:]/g, ''), 'hex');
