@@ -829,7 +829,8 @@ export class SctpAssociation {
     }
     if (this.heartbeat.isDue(now)) {
       this.heartbeat.start(now, this.options.heartbeatInterval);
-      if (!this.heartbeatTimeout.running) this.sendHeartbeat(now);
+      // RFC 9260 8.3: heartbeats probe idle paths; with data outstanding, T3-rtx does that job.
+      if (!this.heartbeatTimeout.running && !this.t3Rtx.running) this.sendHeartbeat(now);
     }
     if (this.heartbeatTimeout.isDue(now)) {
       this.heartbeatTimeout.stop();
