@@ -93,6 +93,11 @@ export {
   isRejected,
   type SdpIceParameters,
 } from './sdp/query.js';
+export {
+  fromRtpCodecParameters,
+  type RtpCodecParameters,
+  toRtpCodecParameters,
+} from './sdp/rtp-parameters.js';
 export { sdpLines, serializeMediaSection, serializeSdp } from './sdp/serialize.js';
 export {
   type DescriptionSide,
@@ -102,4 +107,5 @@ export {
   type RTCSignalingState,
   SignalingStateMachine,
 } from './sdp/signaling-state.js';
+export { getMediaStreamIds, getSources, type SdpSourceInfo } from './sdp/streams.js';
 export { findDescriptionProblems, type VerifyDescriptionOptions, verifyDescription } from './sdp/validate.js';

@@ -8,9 +8,10 @@ export interface ParsedIceServerUrl {
 
 /** Returns undefined for anything that is not a valid stun:/turn: URL (the caller raises SyntaxError). */
 export function parseIceServerUrl(url: string): ParsedIceServerUrl | undefined {
-  const m = /^(stuns?|turns?):(\[[0-9a-fA-F:.]+\]|[^:?[\]]+)(?::([0-9]{1,5}))?(?:\?transport=(udp|tcp))?$/.exec(
-    url.trim(),
-  );
+  const m =
+    /^(stuns?|turns?):(\[[0-9a-fA-F:.]+\]|[^:?[\]]+)(?::([0-9]{1,5}))?(?:\?transport=(udp|tcp))?$/.exec(
+      url.trim(),
+    );
   if (!m) return undefined;
   const scheme = m[1] as ParsedIceServerUrl['scheme'];
   const secure = scheme === 'stuns' || scheme === 'turns';

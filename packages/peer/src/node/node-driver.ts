@@ -183,13 +183,17 @@ export class NodeDriver implements PeerDriver {
   ): Promise<void> {
     let address: string | undefined;
     try {
-      address = canonicalIp(host) ?? canonicalIp((await lookup(host, { family: baseAddress.includes(':') ? 6 : 4 })).address);
+      address =
+        canonicalIp(host) ??
+        canonicalIp((await lookup(host, { family: baseAddress.includes(':') ? 6 : 4 })).address);
     } catch {
       return;
     }
     if (!address || this.#closed || address.includes(':') !== baseAddress.includes(':')) return;
     const tid = randomBytes(12);
-    const bytes = new StunMessageBuilder(StunMethod.Binding, StunClass.Request, tid).finish({ fingerprint: true });
+    const bytes = new StunMessageBuilder(StunMethod.Binding, StunClass.Request, tid).finish({
+      fingerprint: true,
+    });
     const server = `${address}:${port}`;
     await new Promise<void>((resolve) => {
       const key = tid.toString('latin1');

@@ -106,6 +106,12 @@ export function findDescriptionProblems(
     if (options.type !== 'offer' && setup === 'actpass')
       problems.push(`${where} answers with a=setup:actpass`);
     if (isRtpSection(m)) {
+      // RFC 9429 5.8.2: an RTP section's formats are payload types (RFC 3550 5.1: 0-127).
+      for (const format of m.formats) {
+        if (!/^[0-9]{1,3}$/.test(format) || Number(format) > 127) {
+          problems.push(`${where} lists ${format}, which is not an RTP payload type`);
+        }
+      }
       const muxed = getAttribute(m, 'rtcp-mux') !== undefined;
       if ((options.rtcpMuxPolicy ?? 'require') === 'require' && !muxed) {
         problems.push(`${where} lacks a=rtcp-mux, which rtcpMuxPolicy "require" needs`);

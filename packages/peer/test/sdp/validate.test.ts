@@ -153,3 +153,15 @@ describe('description checks (RFC 9429 5.8.3)', () => {
     expect((caught as DOMException).message).toContain('no a=fingerprint');
   });
 });
+
+describe('RTP formats', () => {
+  it('must be payload types', () => {
+    const text = edit(AV_DATA_OFFER, (lines) =>
+      lines.map((l) => (l.startsWith('m=audio') ? `${l} 128 x` : l)),
+    );
+    expect(problems(text)).toEqual([
+      'm-section 0 lists 128, which is not an RTP payload type',
+      'm-section 0 lists x, which is not an RTP payload type',
+    ]);
+  });
+});

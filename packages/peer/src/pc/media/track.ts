@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { PacketParseError, parseRtp, type RtpPacket, serializeRtp } from '@purertc/srtp';
+import { EventHandlerSlots, safeDispatch } from '../event-handlers.js';
+
+/** An RTP packet arriving on a receiver's track: `packet` parsed, `data` the whole datagram payload. */
+export class RtpPacketEvent extends Event {
+  readonly packet: RtpPacket;
+  readonly data: Uint8Array;
+
+  constructor(type: string, init: { packet: RtpPacket; data: Uint8Array }) {
+    super(type);
+    this.packet = init.packet;
+    this.data = init.data;
+  }
+}
+
+type RtpSink = (packet: Uint8Array) => void;
+
+/**
+ * A MediaStreamTrack at the RTP level (no codecs here). A local track is written with
+ * `writeRtp`, and every sender it is attached to sends the packet with its own SSRC; a remote
+ * track (a receiver's) fires `rtp` events for the packets routed to it.
+ */
+export class RtpTrack extends EventTarget {
+  readonly id: string;
+  readonly kind: 'audio' | 'video';
+  readonly label: string;
+  enabled = true;
+  #readyState: 'live' | 'ended' = 'live';
+  #muted = false;
+  readonly #sinks = new Set<RtpSink>();
+  readonly #handlers = new EventHandlerSlots(this);
+
+  constructor(kind: 'audio' | 'video', options: { id?: string; label?: string } = {}) {
+    super();
+    this.kind = kind;
+    this.id = options.id ?? randomUUID();
+    this.label = options.label ?? '';
+  }
+
+  get readyState(): 'live' | 'ended' {
+    return this.#readyState;
+  }
+  get muted(): boolean {
+    return this.#muted;
+  }
+  get onrtp(): ((event: RtpPacketEvent) => void) | null {
+    return this.#handlers.get('rtp');
+  }
+  set onrtp(handler: ((event: RtpPacketEvent) => void) | null) {
+    this.#handlers.set('rtp', handler);
+  }
+  get onended(): ((event: Event) => void) | null {
+    return this.#handlers.get('ended');
+  }
+  set onended(handler: ((event: Event) => void) | null) {
+    this.#handlers.set('ended', handler);
+  }
+
+  /**
+   * Sends one RTP packet (bytes or a packet object) through every sender this track is attached
+   * to. Sequence numbers, timestamps and payload type are the application's; the sender sets its
+   * SSRC. Throws TypeError for bytes that are not RTP.
+   */
+  writeRtp(packet: RtpPacket | Uint8Array): void {
+    if (this.#readyState === 'ended' || !this.enabled) return;
+    let bytes: Uint8Array;
+    if (packet instanceof Uint8Array) {
+      try {
+        parseRtp(packet);
+      } catch (e) {
+        if (e instanceof PacketParseError) throw new TypeError(`not an RTP packet: ${e.message}`);
+        throw e;
+      }
+      bytes = packet;
+    } else {
+      bytes = serializeRtp(packet);
+    }
+    for (const sink of this.#sinks) sink(bytes);
+  }
+
+  stop(): void {
+    if (this.#readyState === 'ended') return;
+    this.#readyState = 'ended';
+    this.#sinks.clear();
+  }
+
+  clone(): RtpTrack {
+    return new RtpTrack(this.kind, { label: this.label });
+  }
+
+  /** @internal A sender starts receiving this track's packets. */
+  attachSink(sink: RtpSink): void {
+    this.#sinks.add(sink);
+  }
+
+  /** @internal */
+  detachSink(sink: RtpSink): void {
+    this.#sinks.delete(sink);
+  }
+
+  /** @internal A receiver delivers a decrypted packet. */
+  deliver(packet: RtpPacket, data: Uint8Array): void {
+    if (this.#readyState === 'ended') return;
+    safeDispatch(this, new RtpPacketEvent('rtp', { packet, data }));
+  }
+
+  /** @internal The remote side stopped sending (or the connection closed). */
+  end(): void {
+    if (this.#readyState === 'ended') return;
+    this.#readyState = 'ended';
+    this.#sinks.clear();
+    safeDispatch(this, new Event('ended'));
+  }
+}
+
+/** The part of MediaStream that msid signalling needs (RFC 8830). */
+export class MediaStream {
+  readonly id: string;
+  readonly #tracks: RtpTrack[] = [];
+
+  constructor(idOrTracks?: string | readonly RtpTrack[]) {
+    this.id = typeof idOrTracks === 'string' ? idOrTracks : randomUUID();
+    if (Array.isArray(idOrTracks)) this.#tracks.push(...idOrTracks);
+  }
+
+  getTracks(): RtpTrack[] {
+    return [...this.#tracks];
+  }
+  getAudioTracks(): RtpTrack[] {
+    return this.#tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks(): RtpTrack[] {
+    return this.#tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(track: RtpTrack): void {
+    if (!this.#tracks.includes(track)) this.#tracks.push(track);
+  }
+  removeTrack(track: RtpTrack): void {
+    const i = this.#tracks.indexOf(track);
+    if (i >= 0) this.#tracks.splice(i, 1);
+  }
+}
