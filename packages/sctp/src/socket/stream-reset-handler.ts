@@ -28,6 +28,7 @@ export class StreamResetHandler {
   /** Sender's last TSN (unwrapped) of the last deferred reset we completed, so a retry is not reset twice. */
   private lastCompletedDeferred: number | undefined;
   private deferredStreams: number[] | undefined;
+  private deferredLastTsn: number | undefined;
   rejected = 0;
 
   constructor(
@@ -143,7 +144,11 @@ export class StreamResetHandler {
     const last = this.tracker.unwrap(senderLastTsn);
     let result: number;
     if (this.reassembly.hasDeferredReset) {
-      result = ReconfigResult.ErrorRequestAlreadyInProgress;
+      // The sender asking again for the reset we are still deferring: still in progress.
+      result =
+        last === this.deferredLastTsn
+          ? ReconfigResult.InProgress
+          : ReconfigResult.ErrorRequestAlreadyInProgress;
     } else if (last === this.lastCompletedDeferred) {
       result = ReconfigResult.SuccessPerformed;
     } else if (this.tracker.cumAck >= last) {
@@ -154,6 +159,7 @@ export class StreamResetHandler {
       // RFC 6525 5.2.2: deferred until the cumulative TSN reaches senderLastTsn.
       this.reassembly.deferReset(last, streams);
       this.deferredStreams = streams;
+      this.deferredLastTsn = last;
       result = ReconfigResult.InProgress;
     }
     this.lastResult = result;
