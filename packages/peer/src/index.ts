@@ -101,6 +101,7 @@ export {
 export { sdpLines, serializeMediaSection, serializeSdp } from './sdp/serialize.js';
 export {
   type DescriptionSide,
+  implicitLocalDescriptionType,
   needsImplicitRollback,
   nextSignalingState,
   type RTCSdpType,

@@ -105,3 +105,13 @@ export class SignalingStateMachine {
     this.#state = 'closed';
   }
 }
+
+/**
+ * W3C webrtc-pc setLocalDescription() without a type (parameterless): an offer in stable,
+ * have-local-offer and have-remote-pranswer, an answer otherwise.
+ */
+export function implicitLocalDescriptionType(state: RTCSignalingState): 'offer' | 'answer' {
+  return state === 'stable' || state === 'have-local-offer' || state === 'have-remote-pranswer'
+    ? 'offer'
+    : 'answer';
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type DescriptionSide,
+  implicitLocalDescriptionType,
   needsImplicitRollback,
   nextSignalingState,
   type RTCSdpType,
@@ -118,5 +119,18 @@ describe('JSEP signaling state machine (RFC 9429 3.2, W3C webrtc-pc 4.4.1.5)', (
     expect(needsImplicitRollback('have-local-offer', 'local', 'offer')).toBe(false);
     expect(needsImplicitRollback('stable', 'remote', 'offer')).toBe(false);
     expect(needsImplicitRollback('have-local-offer', 'remote', 'answer')).toBe(false);
+  });
+});
+
+describe('parameterless setLocalDescription (W3C webrtc-pc setLocalDescription())', () => {
+  it('creates an offer in stable, have-local-offer and have-remote-pranswer, else an answer', () => {
+    expect(STATES.map((s) => [s, implicitLocalDescriptionType(s)])).toEqual([
+      ['stable', 'offer'],
+      ['have-local-offer', 'offer'],
+      ['have-remote-offer', 'answer'],
+      ['have-local-pranswer', 'answer'],
+      ['have-remote-pranswer', 'offer'],
+      ['closed', 'answer'],
+    ]);
   });
 });
