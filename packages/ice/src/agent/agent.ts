@@ -350,6 +350,8 @@ export class IceAgent {
         // Binding indications are keepalives (RFC 8445 section 11): nothing to do.
         break;
     }
+    // A check that just succeeded may be the one to nominate: do not wait for the timer.
+    this.maybeNominate(now);
     this.updateState(now);
   }
 
