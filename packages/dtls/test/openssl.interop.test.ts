@@ -37,11 +37,17 @@ function collect(events: DtlsEvent[]) {
 }
 
 /** A certificate made by `openssl req`, to prove we accept what another generator makes. */
-function opensslReqCertificate(dir: string, keyType: 'ecdsa' | 'rsa'): DtlsCertificate {
-  const key = join(dir, 'req.key');
-  const crt = join(dir, 'req.crt');
+function opensslReqCertificate(
+  dir: string,
+  keyType: 'ecdsa' | 'rsa' | 'P-384',
+  name = 'req',
+): DtlsCertificate {
+  const key = join(dir, `${name}.key`);
+  const crt = join(dir, `${name}.crt`);
   const keyArgs =
-    keyType === 'ecdsa' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+    keyType === 'rsa'
+      ? ['-newkey', 'rsa:2048']
+      : ['-newkey', 'ec', '-pkeyopt', `ec_paramgen_curve:${keyType === 'P-384' ? 'P-384' : 'P-256'}`];
   const r = spawnSync('openssl', [
     'req',
     '-x509',
@@ -66,6 +72,40 @@ describe.skipIf(!hasOpenSsl())('interop with OpenSSL 3 over loopback UDP', () =>
       await clientAgainstOpenSsl(suite, suite.id === 0xc02b || suite.id === 0xc02f);
     });
   }
+
+  const ecdsa128 = CIPHER_SUITES.find((s) => s.id === 0xc02b)!;
+  const rsa128 = CIPHER_SUITES.find((s) => s.id === 0xc02f)!;
+  for (const group of ['P-256', 'P-384']) {
+    it(`our client -> openssl s_server, ECDHE group ${group}`, async () => {
+      await clientAgainstOpenSsl(ecdsa128, false, {
+        // The server's own group list must keep P-256 for its P-256 certificate (RFC 8422 5.1).
+        extra: ['-groups', group === 'P-256' ? 'P-256' : 'P-384:P-256', '-serverpref'],
+        expectOutput: [new RegExp(`Shared groups: ${group === 'P-256' ? 'secp256r1' : 'secp384r1'}`)],
+      });
+    });
+  }
+
+  it('signature schemes rsa_pkcs1_sha256 both ways (s_server restricted to RSA+SHA256)', async () => {
+    await clientAgainstOpenSsl(rsa128, false, {
+      extra: ['-sigalgs', 'RSA+SHA256', '-client_sigalgs', 'RSA+SHA256'],
+      expectOutput: [/Peer signature type: RSA\n/, /Peer signing digest: SHA256/],
+    });
+  });
+
+  it('signature schemes rsa_pss_rsae_sha256 both ways', async () => {
+    await clientAgainstOpenSsl(rsa128, false, {
+      extra: ['-sigalgs', 'RSA-PSS+SHA256', '-client_sigalgs', 'RSA-PSS+SHA256'],
+      expectOutput: [/Peer signature type: RSA-PSS/],
+    });
+  });
+
+  it('signature scheme ecdsa_secp384r1_sha384 both ways (P-384 certificates from openssl req)', async () => {
+    await clientAgainstOpenSsl(ecdsa128, 'P-384', {
+      ours: (dir) => opensslReqCertificate(dir, 'P-384', 'ours384'),
+      extra: ['-sigalgs', 'ECDSA+SHA384', '-client_sigalgs', 'ECDSA+SHA384'],
+      expectOutput: [/Peer signing digest: SHA384/],
+    });
+  });
 
   for (const suite of CIPHER_SUITES) {
     it(`openssl s_client -> our server, ${suite.name}`, async () => {
@@ -128,11 +168,26 @@ describe.skipIf(!hasOpenSsl())('interop with OpenSSL 3 over loopback UDP', () =>
   });
 });
 
-async function clientAgainstOpenSsl(suite: CipherSuiteInfo, opensslMadeCert: boolean): Promise<void> {
-  const ours = cert(suite.auth, 0);
-  const tmp = tempPem({ client: ours, server: cert(suite.auth, 1) });
+interface ClientCaseOptions {
+  /** Extra s_server arguments (groups, signature algorithms). */
+  extra?: string[];
+  /** Our client's certificate; defaults to a generated one of the suite's key type. */
+  ours?: (dir: string) => DtlsCertificate;
+  /** Lines s_server must print once connected. */
+  expectOutput?: RegExp[];
+}
+
+async function clientAgainstOpenSsl(
+  suite: CipherSuiteInfo,
+  opensslMadeCert: boolean | 'P-384',
+  options: ClientCaseOptions = {},
+): Promise<void> {
+  const tmp = tempPem({ server: cert(suite.auth, 1) });
   cleanups.push(tmp.dispose);
-  const serverCert = opensslMadeCert ? opensslReqCertificate(tmp.dir, suite.auth) : cert(suite.auth, 1);
+  const ours = options.ours?.(tmp.dir) ?? cert(suite.auth, 0);
+  const serverCert = opensslMadeCert
+    ? opensslReqCertificate(tmp.dir, opensslMadeCert === 'P-384' ? 'P-384' : suite.auth, 'req')
+    : cert(suite.auth, 1);
   const certPath = opensslMadeCert ? join(tmp.dir, 'req') : join(tmp.dir, 'server');
   const ossl = new OpenSslProcess([
     's_server',
@@ -151,6 +206,7 @@ async function clientAgainstOpenSsl(suite: CipherSuiteInfo, opensslMadeCert: boo
     '1',
     '-naccept',
     '1',
+    ...(options.extra ?? []),
   ]);
   cleanups.push(() => ossl.kill());
   const port = Number((await ossl.waitFor(/ACCEPT .*:(\d+)/))[1]);
@@ -169,6 +225,7 @@ async function clientAgainstOpenSsl(suite: CipherSuiteInfo, opensslMadeCert: boo
   driver.start();
   await waitUntil(() => events.some((e) => e.type === 'connected' || e.type === 'error'), 8000, 'handshake');
   const connected = events.find((e) => e.type === 'connected');
+  if (!connected) throw new Error(`handshake failed: ${JSON.stringify(events)}\n${ossl.output}`);
   expect(connected).toMatchObject({
     cipherSuite: suite.name,
     srtpProfile: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
@@ -176,6 +233,7 @@ async function clientAgainstOpenSsl(suite: CipherSuiteInfo, opensslMadeCert: boo
   const km = (await ossl.waitFor(/Keying material: ([0-9A-F]+)/))[1]!;
   expect(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60).toString('hex').toUpperCase()).toBe(km);
   await ossl.waitFor(/SRTP Extension negotiated, profile=SRTP_AEAD_AES_128_GCM/);
+  for (const re of options.expectOutput ?? []) await ossl.waitFor(re);
   driver.send(Buffer.from('hello from purertc\n'));
   await ossl.waitFor(/hello from purertc/);
   ossl.write('hello from openssl\n');
