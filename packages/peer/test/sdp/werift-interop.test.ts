@@ -10,8 +10,11 @@ import {
   getDirection,
   getIceParameters,
   getMid,
+  isAllowedAnswerDirection,
+  negotiateCodecs,
   parseSdp,
   serializeSdp,
+  verifyDescription,
 } from '../../src/index.js';
 import { chromeFixture } from './fixtures.js';
 
@@ -110,5 +113,39 @@ describe('SDP interop with werift', () => {
     expect(data.kind).toBe('application');
     expect(data.sctpPort).toBe(5000);
     expect(data.sctpCapabilities?.maxMessageSize).toBe(100000);
+  });
+
+  it("werift's answer to Chrome's offer passes our answer checks and matches our codec negotiation", async () => {
+    const answerer = new RTCPeerConnection({});
+    try {
+      const offerText = chromeFixture('chrome-offer-av-data.sdp');
+      await answerer.setRemoteDescription({ type: 'offer', sdp: offerText });
+      const answer = parseSdp((await answerer.createAnswer()).sdp);
+      const offer = parseSdp(offerText);
+      expect(() => verifyDescription(answer, { type: 'answer', offer })).not.toThrow();
+      answer.media.forEach((m, i) => {
+        expect(getMid(m)).toBe(getMid(offer.media[i]!));
+        expect(getAttribute(m, 'setup')?.role).toBe('active');
+        if (m.kind === 'application') return;
+        expect(isAllowedAnswerDirection(getDirection(offer.media[i]!), getDirection(m))).toBe(true);
+      });
+      // werift supports opus and PCMU for audio: our negotiation picks what it answered.
+      const ours = negotiateCodecs(getCodecs(offer.media[0]!), [
+        {
+          payloadType: 96,
+          name: 'opus',
+          clockRate: 48000,
+          channels: 2,
+          feedback: [{ type: 'transport-cc' }],
+        },
+        { payloadType: 0, name: 'PCMU', clockRate: 8000, feedback: [] },
+      ]);
+      const theirs = getCodecs(answer.media[0]!);
+      expect(ours.map((c) => [c.payloadType, c.name, c.feedback])).toEqual(
+        theirs.map((c) => [c.payloadType, c.name, c.feedback]),
+      );
+    } finally {
+      await answerer.close();
+    }
   });
 });
