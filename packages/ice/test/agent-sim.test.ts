@@ -50,6 +50,15 @@ describe('ICE agent over the simulated network', () => {
     expect(b.agent.selectedPair?.remote.address).toBe('198.51.100.1');
     expect(a.agent.selectedPair?.nominated).toBe(true);
     exchange(net, a, b);
+    const stats = a.agent.selectedPair!.stats;
+    // 10 ms each way through the two uplinks.
+    expect(stats.currentRoundTripTimeMs).toBe(20);
+    expect(stats.requestsSent).toBeGreaterThanOrEqual(2); // the check and the nomination
+    expect(stats.responsesReceived).toBe(stats.requestsSent);
+    expect(stats.requestsReceived).toBeGreaterThanOrEqual(1);
+    expect([stats.packetsSent, stats.bytesSent, stats.packetsReceived, stats.bytesReceived]).toEqual([
+      1, 4, 1, 4,
+    ]);
     net.runFor(3000);
     expect(a.agent.state).toBe('completed');
     expect(b.agent.state).toBe('completed');

@@ -39,6 +39,7 @@ interface Transaction {
   /** The remote password the request was signed with; the response must be signed with it too. */
   readonly key: StunIntegrityKey;
   transmissions: number;
+  readonly firstSentAt: number;
   rto: number;
   nextAt: number;
 }
@@ -402,6 +403,9 @@ export class IceAgent {
       data: Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
     });
     this.lastSentOnSelectedAt = this.lastNow;
+    pair.stats.packetsSent++;
+    pair.stats.bytesSent += data.byteLength;
+    pair.stats.lastPacketSentAt = this.lastNow;
     return true;
   }
 
@@ -608,6 +612,8 @@ export class IceAgent {
       pair = this.formPair(local, remote);
       if (!pair) return;
     }
+    pair.stats.requestsReceived++;
+    pair.stats.responsesSent++;
     const useCandidate = msg.useCandidate() && !this.controllingRole;
     if (this.lite) {
       // RFC 8445 section 7.3.1.5 for lite: the pair is valid once the peer checks it.
@@ -691,6 +697,13 @@ export class IceAgent {
       if (tx.kind === 'check') this.failPair(pair);
       return;
     }
+    pair.stats.responsesReceived++;
+    if (tx.transmissions === 1) {
+      const rtt = now - tx.firstSentAt;
+      pair.stats.currentRoundTripTimeMs = rtt;
+      pair.stats.totalRoundTripTimeMs += rtt;
+      pair.stats.roundTripTimeMeasurements++;
+    }
     if (tx.kind === 'consent' || pair === this.selected) {
       this.lastConsentAt = now;
     }
@@ -742,15 +755,18 @@ export class IceAgent {
   }
 
   private receiveData(socketId: string, from: TransportAddress, bytes: Uint8Array): void {
-    const known =
-      (this.selected &&
-        this.selected.local.socketId === socketId &&
-        sameTransportAddress(this.selected.remote, from)) ||
-      this.pairsByKey.has(pairKey(socketId, from.address, from.port));
-    if (!known) {
+    const selected = this.selected;
+    const pair =
+      selected && selected.local.socketId === socketId && sameTransportAddress(selected.remote, from)
+        ? selected
+        : this.pairsByKey.get(pairKey(socketId, from.address, from.port));
+    if (!pair) {
       this.stats.droppedData++;
       return;
     }
+    pair.stats.packetsReceived++;
+    pair.stats.bytesReceived += bytes.byteLength;
+    pair.stats.lastPacketReceivedAt = this.lastNow;
     const data = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -799,6 +815,7 @@ export class IceAgent {
     this.transactions.set(tx.id.toString('latin1'), tx);
     this.transmit(pair, tx.bytes, now);
     this.stats.checksSent++;
+    pair.stats.requestsSent++;
   }
 
   private newTransaction(
@@ -833,6 +850,7 @@ export class IceAgent {
       bytes,
       key: remote.key,
       transmissions: 1,
+      firstSentAt: now,
       rto: this.opts.initialRtoMs,
       nextAt: now + this.opts.initialRtoMs,
     };
@@ -898,6 +916,7 @@ export class IceAgent {
       this.transactions.set(tx.id.toString('latin1'), tx);
       this.transmit(pair, tx.bytes, now);
       this.stats.consentRequestsSent++;
+      pair.stats.consentRequestsSent++;
       this.scheduleConsent(now);
     }
     if (now - this.lastSentOnSelectedAt >= this.opts.keepaliveIntervalMs) {

@@ -1,6 +1,6 @@
 import type { IceCandidate } from './candidate.js';
 import { pairPriority } from './candidate.js';
-import type { CandidatePairInfo, CandidatePairState, LocalCandidate } from './types.js';
+import type { CandidatePairInfo, CandidatePairState, CandidatePairStats, LocalCandidate } from './types.js';
 
 /** A candidate pair in the check list (RFC 8445 section 6.1.2). */
 export class CandidatePair implements CandidatePairInfo {
@@ -13,6 +13,22 @@ export class CandidatePair implements CandidatePairInfo {
   /** The address the peer saw our check come from (XOR-MAPPED-ADDRESS of the response). */
   mappedAddress?: { address: string; port: number };
   priority: bigint;
+  readonly stats: CandidatePairStats = {
+    requestsSent: 0,
+    requestsReceived: 0,
+    responsesSent: 0,
+    responsesReceived: 0,
+    consentRequestsSent: 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    currentRoundTripTimeMs: undefined,
+    totalRoundTripTimeMs: 0,
+    roundTripTimeMeasurements: 0,
+    lastPacketSentAt: undefined,
+    lastPacketReceivedAt: undefined,
+  };
   readonly foundation: string;
   readonly key: string;
 
@@ -44,6 +60,7 @@ export class CandidatePair implements CandidatePairInfo {
       state: this.state,
       nominated: this.nominated,
       priority: this.priority,
+      stats: { ...this.stats },
     };
   }
 }

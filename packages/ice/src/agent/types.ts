@@ -42,12 +42,32 @@ export interface LocalCandidateInput {
   readonly networkCost?: number;
 }
 
+/** Counters of one pair, in the terms of W3C webrtc-stats RTCIceCandidatePairStats. */
+export interface CandidatePairStats {
+  requestsSent: number;
+  requestsReceived: number;
+  responsesSent: number;
+  responsesReceived: number;
+  consentRequestsSent: number;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Milliseconds; from the last check or consent answered on its first transmission (Karn's rule). */
+  currentRoundTripTimeMs: number | undefined;
+  totalRoundTripTimeMs: number;
+  roundTripTimeMeasurements: number;
+  lastPacketSentAt: number | undefined;
+  lastPacketReceivedAt: number | undefined;
+}
+
 export interface CandidatePairInfo {
   readonly local: LocalCandidate;
   readonly remote: IceCandidate;
   readonly state: CandidatePairState;
   readonly nominated: boolean;
   readonly priority: bigint;
+  readonly stats: Readonly<CandidatePairStats>;
 }
 
 /** A datagram the driver must send from `socketId` to `destination`. */
