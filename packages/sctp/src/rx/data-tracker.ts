@@ -1,15 +1,15 @@
 import { Unwrapper, wrap32 } from '../common/serial.js';
 import type { GapAckBlock, SackChunk } from '../packet/chunks/sack.js';
 
-/** RFC 9260 6.2 caps how many duplicates a SACK reports; more carry no extra information. */
-const MAX_DUPLICATES_REPORTED = 32;
+/** Duplicates reported per SACK; more carry no extra information. */
+const MAX_DUPLICATES_REPORTED = 16;
 /**
  * Gap Ack Block offsets are 16 bits (RFC 9260 3.3.4), so TSNs further ahead than this cannot be
  * acknowledged: they are dropped as out of window, which also bounds the ranges kept here.
  */
 export const MAX_TSN_AHEAD = 0xffff;
-/** Gap blocks per SACK, so a SACK always fits one 1200-byte packet beside DATA. */
-const MAX_GAP_BLOCKS = 64;
+/** Gap blocks per SACK: with 16 duplicates the SACK still fits a 1200-byte packet (16 + 4 * 272 bytes). */
+const MAX_GAP_BLOCKS = 256;
 
 export type TsnVerdict = 'new' | 'duplicate' | 'out-of-window';
 
