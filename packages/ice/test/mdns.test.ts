@@ -131,3 +131,21 @@ describe('Node driver resolves named candidates', () => {
     }
   });
 });
+
+describe('Node driver hides host addresses behind mDNS names when asked', () => {
+  it('signals <uuid>.local for host candidates while pairing with the real address', async () => {
+    const t = new NodeIceTransport({ controlling: true, addresses: ['127.0.0.1'], mdnsHostnames: true });
+    const signalled: string[] = [];
+    t.on((e) => {
+      if (e.type === 'local-candidate') signalled.push(e.candidate.address);
+    });
+    try {
+      await t.gather();
+      expect(signalled).toHaveLength(1);
+      expect(signalled[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.local$/);
+      expect(t.agent.localCandidateList[0]?.address).toBe('127.0.0.1');
+    } finally {
+      t.close();
+    }
+  });
+});

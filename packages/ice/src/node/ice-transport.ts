@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connect, type Socket as TcpSocket } from 'node:net';
@@ -59,6 +59,8 @@ export interface NodeIceTransportOptions
   udp?: boolean;
   /** Gather ICE-TCP host candidates, passive and active (RFC 6544). Default false. */
   tcp?: boolean;
+  /** Signal host candidates as `<uuid>.local` names answered over multicast DNS. Default false. */
+  mdnsHostnames?: boolean;
   /** Resolve remote `.local` candidates with multicast DNS (RFC 6762). Default true. */
   resolveMdns?: boolean;
 }
@@ -250,8 +252,32 @@ export class NodeIceTransport {
   }
 
   private emit(event: NodeIceEvent): void {
+    if (event.type === 'local-candidate' && this.options.mdnsHostnames) event = this.hideHostAddress(event);
     for (const l of this.listeners) l(event);
   }
+
+  /**
+   * draft-ietf-mmusic-mdns-ice-candidates section 3.1: host addresses are signalled as random
+   * `<uuid>.local` names that we answer for, and srflx candidates do not reveal their base.
+   */
+  private hideHostAddress(event: Extract<NodeIceEvent, { type: 'local-candidate' }>): NodeIceEvent {
+    const c = event.candidate;
+    if (c.type === 'host') {
+      let name = this.mdnsNames.get(c.address);
+      if (!name) {
+        name = `${randomUUID()}.local`;
+        this.mdnsNames.set(c.address, name);
+        this.ensureMdns().resolver.publish(name, c.address);
+      }
+      return { type: 'local-candidate', candidate: { ...c, address: name } };
+    }
+    if (c.type === 'srflx') {
+      return { type: 'local-candidate', candidate: { ...c, relatedAddress: '0.0.0.0', relatedPort: 0 } };
+    }
+    return event;
+  }
+
+  private readonly mdnsNames = new Map<string, string>();
 
   private async resolve(host: string, family?: 4 | 6): Promise<string | undefined> {
     const ip = canonicalIp(host);
@@ -485,6 +511,10 @@ export class NodeIceTransport {
       this.agent.resolveRemoteAddress(name, []);
       return;
     }
+    this.ensureMdns().resolver.resolve(name, this.now());
+  }
+
+  private ensureMdns(): { resolver: MdnsResolver; socket: Socket } {
     if (!this.mdns) {
       const socket = createSocket({ type: 'udp4', reuseAddr: true });
       const resolver = new MdnsResolver();
@@ -503,7 +533,7 @@ export class NodeIceTransport {
         }
       });
     }
-    this.mdns.resolver.resolve(name, this.now());
+    return this.mdns;
   }
 
   private nextDeadline(): number | undefined {
