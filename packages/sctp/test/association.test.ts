@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Pair } from './helpers/pair.js';
+import { type Chunk, parsePacket, SctpAssociation, serializePacket } from '../src/index.js';
+import { Pair, seededRandom } from './helpers/pair.js';
 
 describe('association over an in-memory link', () => {
   it('completes the 4-way handshake and negotiates capabilities', () => {
@@ -66,5 +67,127 @@ describe('association over an in-memory link', () => {
       byPeer: true,
       reason: expect.stringContaining('bye'),
     });
+  });
+});
+
+describe('flow control, scheduling and unknown chunks', () => {
+  it('honours the peer receive window on send and bounds the receiver memory', () => {
+    const window = 20_000;
+    let dropped = false;
+    const p = new Pair(
+      {
+        filter: (bytes, from) => {
+          if (from === 'a' && !dropped && parsePacket(bytes).chunks.some((c) => c.type === 'data')) {
+            dropped = true;
+            return true;
+          }
+          return false;
+        },
+      },
+      {},
+      { maxReceiverWindow: window },
+    );
+    p.connect();
+    for (let i = 0; i < 60; i++) p.a.send(1, 53, Buffer.alloc(2000, i), {}, p.now);
+    p.flush();
+    let maxInFlight = 0;
+    let maxHeld = 0;
+    p.runUntil(() => {
+      maxInFlight = Math.max(maxInFlight, p.a.congestion?.inFlight ?? 0);
+      maxHeld = Math.max(maxHeld, p.b.receiveBufferedBytes);
+      return p.messages('b').length === 60;
+    }, 60_000);
+    expect(p.messages('b')).toHaveLength(60);
+    expect(p.messages('b').every((m, i) => m.data[0] === i)).toBe(true);
+    expect(maxHeld).toBeLessThanOrEqual(window + 1200);
+    expect(maxInFlight).toBeLessThanOrEqual(window + 1200);
+  });
+
+  it('round-robin: a small message on another stream is not stuck behind a busy stream', () => {
+    const p = new Pair();
+    p.connect();
+    for (let i = 0; i < 10; i++) p.a.send(1, 53, Buffer.alloc(100_000, 1), {}, p.now);
+    p.a.send(2, 51, Buffer.from('urgent'), {}, p.now);
+    p.flush();
+    p.runUntil(() => p.messages('b').some((m) => m.streamId === 2), 60_000);
+    const before = p.messages('b').filter((m) => m.streamId === 1).length;
+    expect(before).toBeLessThanOrEqual(1);
+  });
+
+  it('handles unknown chunk types by their upper two bits (RFC 9260 3.2)', () => {
+    let tag = 0;
+    let hbAcks = 0;
+    const p = new Pair({
+      filter: (bytes, from) => {
+        const pkt = parsePacket(bytes);
+        if (from === 'a') tag = pkt.verificationTag || tag;
+        else
+          hbAcks += pkt.chunks.filter(
+            (c) =>
+              c.type === 'heartbeat-ack' &&
+              c.params.some((x) => x.type === 'heartbeat-info' && x.info.toString() === 'hb'),
+          ).length;
+        return false;
+      },
+    });
+    p.connect();
+    const errors = () => p.eventsA.filter((e) => e.type === 'peer-error').length;
+    const send = (code: number) => {
+      const chunks: Chunk[] = [
+        { type: 'unknown', code, flags: 0, value: Buffer.from('zz') },
+        { type: 'heartbeat', params: [{ type: 'heartbeat-info', info: Buffer.from('hb') }] },
+      ];
+      p.inject(
+        'b',
+        serializePacket({ sourcePort: 5000, destinationPort: 5000, verificationTag: tag, chunks }),
+      );
+      p.runUntil(() => false, 100);
+    };
+    const acks = () => hbAcks;
+    let sent = acks();
+    send(0x3f); // 00: stop, no report
+    expect(acks()).toBe(sent);
+    expect(errors()).toBe(0);
+    send(0x7f); // 01: stop, report
+    expect(errors()).toBe(1);
+    sent = acks();
+    send(0xbf); // 10: skip, go on (the HEARTBEAT is answered)
+    expect(acks()).toBe(sent + 1);
+    expect(errors()).toBe(1);
+    send(0xff); // 11: skip, report, go on
+    expect(errors()).toBe(2);
+    expect(p.b.stats.unknownChunks).toBe(4);
+  });
+
+  it('a peer restart (new INIT in ESTABLISHED, tie-tags in the cookie) is detected (RFC 9260 5.2.4 A)', () => {
+    const p = new Pair();
+    p.connect();
+    const fresh = new SctpAssociation({ random: seededRandom(99) });
+    fresh.connect(p.now);
+    for (let i = 0; i < 10; i++) {
+      for (let x = fresh.pollTransmit(p.now); x; x = fresh.pollTransmit(p.now)) p.b.handlePacket(x, p.now);
+      for (let x = p.b.pollTransmit(p.now); x; x = p.b.pollTransmit(p.now)) fresh.handlePacket(x, p.now);
+    }
+    expect(fresh.state).toBe('established');
+    const evs: string[] = [];
+    for (let e = p.b.pollEvent(); e; e = p.b.pollEvent()) evs.push(e.type);
+    expect(evs).toContain('restarted');
+    fresh.send(1, 51, Buffer.from('after restart'), {}, p.now);
+    let got = '';
+    for (let i = 0; i < 10; i++) {
+      for (let x = fresh.pollTransmit(p.now); x; x = fresh.pollTransmit(p.now)) p.b.handlePacket(x, p.now);
+      for (let x = p.b.pollTransmit(p.now); x; x = p.b.pollTransmit(p.now)) fresh.handlePacket(x, p.now);
+      for (let e = p.b.pollEvent(); e; e = p.b.pollEvent()) if (e.type === 'message') got = e.data.toString();
+    }
+    expect(got).toBe('after restart');
+  });
+
+  it('refuses messages above the peer max-message-size (RFC 8841)', () => {
+    const p = new Pair();
+    p.connect();
+    p.a.setRemoteMaxMessageSize(65536);
+    expect(p.a.send(1, 53, Buffer.alloc(65537), {}, p.now)).toBe('too-large');
+    expect(p.a.send(1, 53, Buffer.alloc(65536), {}, p.now)).toBe('ok');
+    expect(p.a.send(1, 53, Buffer.alloc(0), {}, p.now)).toBe('empty');
   });
 });

@@ -73,6 +73,7 @@ export class SctpAssociation {
   private heartbeatNonce: Buffer | undefined;
   private now = 0;
   private nextMessageId = 1;
+  private remoteMaxMessageSize: number | undefined;
 
   constructor(options: Partial<AssociationOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -128,7 +129,7 @@ export class SctpAssociation {
       return 'closed';
     }
     if (payload.length === 0) return 'empty';
-    if (payload.length > this.options.maxMessageSize) return 'too-large';
+    if (payload.length > (this.remoteMaxMessageSize ?? this.options.maxMessageSize)) return 'too-large';
     if (streamId < 0 || streamId >= (this.tcb?.params.outboundStreams ?? this.options.streams))
       return 'invalid-stream';
     if (this.sendQueue.totalBuffered + payload.length > this.options.maxSendBuffer) return 'buffer-full';
@@ -151,6 +152,11 @@ export class SctpAssociation {
     };
     this.sendQueue.add(m);
     return 'ok';
+  }
+
+  /** The peer's a=max-message-size from SDP (RFC 8841 6); 0 there means no limit. */
+  setRemoteMaxMessageSize(bytes: number): void {
+    this.remoteMaxMessageSize = bytes === 0 ? Number.MAX_SAFE_INTEGER : bytes;
   }
 
   bufferedAmount(streamId: number): number {

@@ -319,15 +319,6 @@ export class OutstandingData {
       if (item && item.state === ItemState.Abandoned) yield item;
     }
   }
-
-  /** Every item still tracked, for shutdown checks and tests. */
-  get hasUnacked(): boolean {
-    for (let i = this.head; i < this.items.length; i++) {
-      const s = this.items[i]!.state;
-      if (s === ItemState.InFlight || s === ItemState.ToRetransmit) return true;
-    }
-    return false;
-  }
 }
 
 const EMPTY = Buffer.alloc(0);
