@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
-import { addressFamily, sameTransportAddress, type TransportAddress } from '../stun/address.js';
+import { sameTransportAddress, type TransportAddress } from '../stun/address.js';
 import { StunClass, StunErrorCode, StunMethod } from '../stun/constants.js';
 import { StunIntegrityKey } from '../stun/integrity.js';
 import { StunMessage } from '../stun/message.js';
@@ -8,12 +8,14 @@ import {
   candidatePriority,
   type IceCandidate,
   isIpAddress,
-  isLinkLocal,
   parseCandidate,
   tcpCandidatePriority,
 } from './candidate.js';
+import { CheckList } from './check-list.js';
 import { buildBindingRequest, buildErrorResponse, buildIndication, buildSuccessResponse } from './checks.js';
-import { byPriorityDescending, CandidatePair, pairKey } from './pair.js';
+import { type Credentials, makeCredentials } from './credentials.js';
+import { LocalCandidateFactory } from './local-candidates.js';
+import type { CandidatePair } from './pair.js';
 import type {
   CandidatePairInfo,
   IceAgentEvent,
@@ -44,14 +46,6 @@ interface Transaction {
   nextAt: number;
 }
 
-interface Credentials {
-  readonly ufrag: string;
-  readonly pwd: string;
-  readonly key: StunIntegrityKey;
-}
-
-const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
 /**
  * A sans-I/O ICE agent (RFC 8445) for one data stream with one component (bundle and
  * rtcp-mux, as WebRTC uses it), with trickle (RFC 8838) and consent freshness (RFC 7675).
@@ -79,14 +73,11 @@ export class IceAgent {
   private readonly remoteCandidates: IceCandidate[] = [];
   private unresolved: IceCandidate[] = [];
   private prflxCount = 0;
-  private readonly foundations = new Map<string, string>();
-  private readonly baseAddresses: string[] = [];
+  private readonly candidateFactory = new LocalCandidateFactory();
   private localGatheringDone = false;
   private remoteGatheringDone = false;
 
-  private pairs: CandidatePair[] = [];
-  private readonly pairsByKey = new Map<string, CandidatePair>();
-  private readonly triggered: CandidatePair[] = [];
+  private readonly list: CheckList;
   private readonly transactions = new Map<string, Transaction>();
 
   private selected: CandidatePair | undefined;
@@ -141,7 +132,8 @@ export class IceAgent {
       maxPeerReflexiveCandidates: options.maxPeerReflexiveCandidates ?? 16,
       maxPairs: options.maxPairs ?? 100,
     };
-    this.local = this.makeCredentials(options.localCredentials);
+    this.list = new CheckList(this.opts.maxPairs, this.opts.relayOnly);
+    this.local = makeCredentials(this.random, options.localCredentials);
     if (options.remoteCredentials) this.setRemoteCredentials(options.remoteCredentials);
   }
 
@@ -166,7 +158,7 @@ export class IceAgent {
     return this.remoteCandidates;
   }
   get checkList(): readonly CandidatePairInfo[] {
-    return this.pairs.map((p) => p.info());
+    return this.list.pairs.map((p) => p.info());
   }
 
   // ---- configuration inputs ----
@@ -186,38 +178,7 @@ export class IceAgent {
 
   /** Adds a gathered local candidate; returns it with its priority and foundation. */
   addLocalCandidate(input: LocalCandidateInput): LocalCandidate {
-    const transport = input.transport ?? 'udp';
-    const baseAddress = input.type === 'host' ? input.address : (input.relatedAddress ?? input.address);
-    const foundationKey = `${input.type}|${input.type === 'relay' ? input.address : baseAddress}|${input.server ?? ''}|${transport}`;
-    let foundation = this.foundations.get(foundationKey);
-    if (!foundation) {
-      foundation = String(this.foundations.size + 1);
-      this.foundations.set(foundationKey, foundation);
-    }
-    const candidate: LocalCandidate = {
-      socketId: input.socketId,
-      foundation,
-      component: 1,
-      transport,
-      priority:
-        transport === 'tcp'
-          ? tcpCandidatePriority(
-              input.type,
-              input.tcpType ?? 'passive',
-              input.localPreference ?? this.defaultLocalPreference(baseAddress),
-            )
-          : candidatePriority(input.type, input.localPreference ?? this.defaultLocalPreference(baseAddress)),
-      address: input.address,
-      port: input.port,
-      type: input.type,
-      ...(input.relatedAddress !== undefined ? { relatedAddress: input.relatedAddress } : {}),
-      ...(input.relatedPort !== undefined ? { relatedPort: input.relatedPort } : {}),
-      ...(input.tcpType !== undefined ? { tcpType: input.tcpType } : {}),
-      generation: 0,
-      ufrag: this.local.ufrag,
-      ...(input.networkId !== undefined ? { networkId: input.networkId } : {}),
-      ...(input.networkCost !== undefined ? { networkCost: input.networkCost } : {}),
-    };
+    const candidate = this.candidateFactory.create(input, this.local.ufrag);
     const duplicate = this.localCandidates.find(
       (c) =>
         c.socketId === candidate.socketId && c.address === candidate.address && c.port === candidate.port,
@@ -254,13 +215,13 @@ export class IceAgent {
         const i = this.remoteCandidates.indexOf(existing);
         this.remoteCandidates[i] = c;
         this.prflxCount--;
-        for (const p of this.pairs) {
+        for (const p of this.list.pairs) {
           if (p.remote === existing) {
             (p as { remote: IceCandidate }).remote = c;
             p.updatePriority(this.controllingRole);
           }
         }
-        this.sortPairs();
+        this.list.sort();
       }
       return true;
     }
@@ -311,7 +272,7 @@ export class IceAgent {
   close(): void {
     this.setState('closed');
     this.transactions.clear();
-    this.triggered.length = 0;
+    this.list.triggered.length = 0;
     this.transmits.length = 0;
   }
 
@@ -411,81 +372,15 @@ export class IceAgent {
 
   // ---- candidates and pairs ----
 
-  private makeCredentials(given?: IceCredentials): Credentials {
-    // RFC 8445 section 5.3: ufrag at least 24 bits, password at least 128 bits of randomness.
-    const ufrag = given?.ufrag ?? this.randomIceString(8);
-    const pwd = given?.pwd ?? this.randomIceString(24);
-    return { ufrag, pwd, key: StunIntegrityKey.shortTerm(pwd) };
-  }
-
-  private randomIceString(length: number): string {
-    const bytes = this.random(length);
-    let out = '';
-    for (let i = 0; i < length; i++) out += ICE_CHARS[bytes[i]! & 63];
-    return out;
-  }
-
-  private defaultLocalPreference(baseAddress: string): number {
-    let index = this.baseAddresses.indexOf(baseAddress);
-    if (index < 0) {
-      index = this.baseAddresses.length;
-      this.baseAddresses.push(baseAddress);
-    }
-    // RFC 8421: prefer IPv6, and give each base address its own preference.
-    const familyBonus = addressFamily(baseAddress) === 6 ? 0x8000 : 0x4000;
-    return familyBonus + (0x3fff - Math.min(index, 0x3fff));
-  }
-
   private findRemote(address: string, port: number): IceCandidate | undefined {
     return this.remoteCandidates.find((c) => c.port === port && c.address === address);
   }
 
-  /** RFC 8445 section 6.1.2.2 (pairing) and 6.1.2.4 (srflx replaced by its base, so never paired). */
   private formPair(local: LocalCandidate, remote: IceCandidate): CandidatePair | undefined {
-    if (local.type === 'srflx' || local.type === 'prflx') return undefined;
-    if (this.opts.relayOnly && local.type !== 'relay') return undefined;
-    if (local.transport !== remote.transport || local.component !== remote.component) return undefined;
-    if (local.transport === 'tcp' && !tcpTypesPair(local, remote)) return undefined;
-    if (addressFamily(local.address) !== addressFamily(remote.address)) return undefined;
-    if (local.type === 'host' && isLinkLocal(local.address) !== isLinkLocal(remote.address)) return undefined;
-    const key = pairKey(local.socketId, remote.address, remote.port);
-    const existing = this.pairsByKey.get(key);
-    if (existing) return existing;
-    const pair = new CandidatePair(local, remote, this.controllingRole);
-    // RFC 8445 section 6.1.2.6: one pair per foundation starts Waiting, the rest Frozen.
-    const foundationActive = this.pairs.some((p) => p.foundation === pair.foundation && p.state !== 'frozen');
-    pair.state = foundationActive ? 'frozen' : 'waiting';
-    this.pairs.push(pair);
-    this.pairsByKey.set(key, pair);
-    this.sortPairs();
-    this.enforcePairLimit();
-    if (!this.pairsByKey.has(key)) return undefined;
-    if (this.nextCheckAt === undefined) this.nextCheckAt = this.lastNow;
+    const pair = this.list.form(local, remote, this.controllingRole, this.selected);
+    this.stats.droppedPairs = this.list.dropped;
+    if (pair && this.nextCheckAt === undefined) this.nextCheckAt = this.lastNow;
     return pair;
-  }
-
-  private sortPairs(): void {
-    this.pairs.sort(byPriorityDescending);
-  }
-
-  /** RFC 8445 section 6.1.2.5: drop the lowest-priority pairs that are not in use. */
-  private enforcePairLimit(): void {
-    while (this.pairs.length > this.opts.maxPairs) {
-      let victim = -1;
-      for (let i = this.pairs.length - 1; i >= 0; i--) {
-        const p = this.pairs[i]!;
-        if (p !== this.selected && (p.state === 'frozen' || p.state === 'waiting' || p.state === 'failed')) {
-          victim = i;
-          break;
-        }
-      }
-      if (victim < 0) return;
-      const [removed] = this.pairs.splice(victim, 1);
-      this.pairsByKey.delete(removed!.key);
-      const t = this.triggered.indexOf(removed!);
-      if (t >= 0) this.triggered.splice(t, 1);
-      this.stats.droppedPairs++;
-    }
   }
 
   private beginRestart(newLocal: boolean, credentials?: IceCredentials): void {
@@ -498,13 +393,11 @@ export class IceAgent {
     }
     if (newLocal) {
       this.previousLocal = this.local;
-      this.local = this.makeCredentials(credentials);
+      this.local = makeCredentials(this.random, credentials);
     }
     this.restarting = this.selected !== undefined;
     for (const [id, t] of this.transactions) if (t.kind === 'check') this.transactions.delete(id);
-    this.pairs = [];
-    this.pairsByKey.clear();
-    this.triggered.length = 0;
+    this.list.clear();
     this.remoteCandidates.length = 0;
     this.unresolved = [];
     this.prflxCount = 0;
@@ -607,7 +500,7 @@ export class IceAgent {
       this.prflxCount++;
       this.remoteCandidates.push(remote);
     }
-    let pair = this.pairsByKey.get(pairKey(socketId, from.address, from.port));
+    let pair = this.list.get(socketId, from.address, from.port);
     if (!pair) {
       pair = this.formPair(local, remote);
       if (!pair) return;
@@ -635,7 +528,7 @@ export class IceAgent {
     if (useCandidate) pair.nominateOnSuccess = true;
     if (pair.state !== 'in-progress') {
       pair.state = 'waiting';
-      if (!this.triggered.includes(pair)) this.triggered.push(pair);
+      this.list.trigger(pair);
       if (this.nextCheckAt === undefined || this.nextCheckAt > now) this.nextCheckAt = now;
     }
   }
@@ -658,8 +551,7 @@ export class IceAgent {
   private switchRole(controlling: boolean): void {
     if (this.controllingRole === controlling) return;
     this.controllingRole = controlling;
-    for (const p of this.pairs) p.updatePriority(controlling);
-    this.sortPairs();
+    this.list.updatePriorities(controlling);
     this.events.push({ type: 'role-change', controlling });
   }
 
@@ -685,7 +577,7 @@ export class IceAgent {
         this.switchRole(!tx.controlling);
         pair.state = 'waiting';
         pair.nominating = false;
-        if (!this.triggered.includes(pair)) this.triggered.push(pair);
+        this.list.trigger(pair);
         this.nextCheckAt = Math.min(this.nextCheckAt ?? now, now);
         return;
       }
@@ -713,9 +605,7 @@ export class IceAgent {
     const wasValid = pair.state === 'succeeded';
     pair.state = 'succeeded';
     if (!wasValid && this.firstValidAt === undefined) this.firstValidAt = now;
-    // RFC 8445 section 7.2.5.3.3: unfreeze pairs of the same foundation.
-    for (const p of this.pairs)
-      if (p.state === 'frozen' && p.foundation === pair.foundation) p.state = 'waiting';
+    this.list.unfreezeFoundation(pair.foundation);
     if (tx.useCandidate && this.controllingRole) {
       pair.nominated = true;
       pair.nominating = false;
@@ -742,7 +632,7 @@ export class IceAgent {
       this.selected.nominated &&
       this.selected.priority > pair.priority
     ) {
-      if (this.pairs.includes(this.selected)) return;
+      if (this.list.pairs.includes(this.selected)) return;
     }
     this.selected = pair;
     this.restarting = false;
@@ -759,7 +649,7 @@ export class IceAgent {
     const pair =
       selected && selected.local.socketId === socketId && sameTransportAddress(selected.remote, from)
         ? selected
-        : this.pairsByKey.get(pairKey(socketId, from.address, from.port));
+        : this.list.get(socketId, from.address, from.port);
     if (!pair) {
       this.stats.droppedData++;
       return;
@@ -777,9 +667,7 @@ export class IceAgent {
 
   private hasCheckWork(): boolean {
     if (this.lite || !this.remote) return false;
-    if (this.triggered.length > 0) return true;
-    if (this.nominationDone) return false;
-    return this.pairs.some((p) => p.state === 'waiting' || p.state === 'frozen');
+    return this.list.hasWork(!this.nominationDone);
   }
 
   /** RFC 8445 section 6.1.4.2: one check per Ta, triggered checks first. */
@@ -789,14 +677,7 @@ export class IceAgent {
       return;
     }
     if (this.nextCheckAt !== undefined && now < this.nextCheckAt) return;
-    let pair = this.triggered.shift();
-    if (!pair && !this.nominationDone) {
-      pair = this.pairs.find((p) => p.state === 'waiting');
-      if (!pair) {
-        pair = this.pairs.find((p) => p.state === 'frozen');
-        if (pair) pair.state = 'waiting';
-      }
-    }
+    const pair = this.list.next(!this.nominationDone);
     if (pair) {
       this.checksStarted = true;
       this.sendCheck(pair, now, pair.nominating);
@@ -884,21 +765,21 @@ export class IceAgent {
   /** RFC 8445 section 8.1.1: regular nomination of the best valid pair. */
   private canNominate(): boolean {
     if (!this.controllingRole || this.lite || this.nominationDone) return false;
-    if (this.pairs.some((p) => p.nominating)) return false;
-    return this.pairs.some((p) => p.state === 'succeeded');
+    if (this.list.pairs.some((p) => p.nominating)) return false;
+    return this.list.pairs.some((p) => p.state === 'succeeded');
   }
 
   private maybeNominate(now: number): void {
     if (!this.canNominate()) return;
-    const best = this.pairs.find((p) => p.state === 'succeeded')!;
-    const betterPending = this.pairs.some(
+    const best = this.list.pairs.find((p) => p.state === 'succeeded')!;
+    const betterPending = this.list.pairs.some(
       (p) =>
         p.priority > best.priority &&
         (p.state === 'waiting' || p.state === 'in-progress' || p.state === 'frozen'),
     );
     if (betterPending && now < (this.firstValidAt ?? now) + this.opts.nominationDelayMs) return;
     best.nominating = true;
-    this.triggered.unshift(best);
+    this.list.triggered.unshift(best);
     this.nextCheckAt = Math.min(this.nextCheckAt ?? now, now);
   }
 
@@ -934,7 +815,7 @@ export class IceAgent {
       if (!this.lite && silent >= this.opts.consentTimeoutMs) next = 'failed';
       else if (!this.lite && silent >= this.opts.disconnectedTimeoutMs) next = 'disconnected';
       else if (this.nominationDone || this.lite || !this.controllingRole) {
-        const checking = this.pairs.some(
+        const checking = this.list.pairs.some(
           (p) =>
             p.state === 'waiting' ||
             p.state === 'in-progress' ||
@@ -943,11 +824,11 @@ export class IceAgent {
         next = this.remoteGatheringDone && this.localGatheringDone && !checking ? 'completed' : 'connected';
       } else next = 'connected';
       if (this.connectionState === 'failed') next = 'failed'; // consent lost is final (RFC 7675 section 5.1)
-    } else if (this.pairs.length === 0 && !this.checksStarted) {
+    } else if (this.list.pairs.length === 0 && !this.checksStarted) {
       next = this.connectionState === 'new' ? 'new' : 'checking';
       if (this.remoteGatheringDone && this.connectionState === 'checking') next = 'failed';
     } else {
-      const pending = this.pairs.some((p) => p.state !== 'failed') || this.triggered.length > 0;
+      const pending = this.list.pairs.some((p) => p.state !== 'failed') || this.list.triggered.length > 0;
       next = !pending && this.remoteGatheringDone && this.unresolved.length === 0 ? 'failed' : 'checking';
     }
     this.setState(next);
@@ -961,14 +842,4 @@ export class IceAgent {
     log('state %s', state);
     this.events.push({ type: 'state-change', state });
   }
-}
-
-/**
- * RFC 6544 section 6.2: active pairs with passive, simultaneous-open with itself. A passive
- * local candidate only pairs with an active remote we learned from its incoming connection.
- */
-function tcpTypesPair(local: LocalCandidate, remote: IceCandidate): boolean {
-  if (local.tcpType === 'active') return remote.tcpType === 'passive';
-  if (local.tcpType === 'passive') return remote.tcpType === 'active' && remote.type === 'prflx';
-  return remote.tcpType === 'so';
 }
