@@ -63,6 +63,7 @@ describe('association over an in-memory link', () => {
     p.a.abort('bye');
     p.flush();
     p.runUntil(() => p.b.state === 'closed', 1000);
+    expect(p.a.send(1, 51, Buffer.from('too late'), {}, p.now)).toBe('closed');
     expect(p.eventsB.find((e) => e.type === 'aborted')).toMatchObject({
       byPeer: true,
       reason: expect.stringContaining('bye'),
@@ -189,5 +190,42 @@ describe('flow control, scheduling and unknown chunks', () => {
     expect(p.a.send(1, 53, Buffer.alloc(65537), {}, p.now)).toBe('too-large');
     expect(p.a.send(1, 53, Buffer.alloc(65536), {}, p.now)).toBe('ok');
     expect(p.a.send(1, 53, Buffer.alloc(0), {}, p.now)).toBe('empty');
+  });
+});
+
+describe('against Chrome 156 INIT parameters', () => {
+  it('answers a Chrome-style INIT with an INIT ACK carrying a cookie and no I-DATA', () => {
+    const b = new SctpAssociation({ random: seededRandom(5), messageInterleaving: true });
+    const init = serializePacket({
+      sourcePort: 5000,
+      destinationPort: 5000,
+      verificationTag: 0,
+      chunks: [
+        {
+          type: 'init',
+          initiateTag: 0x6c3f1a2b,
+          aRwnd: 5242880,
+          outboundStreams: 65535,
+          inboundStreams: 65535,
+          initialTsn: 0x7a1b2c3d,
+          params: [
+            { type: 'forward-tsn-supported' },
+            { type: 'supported-extensions', chunkTypes: [130, 192] },
+          ],
+          toReport: [],
+        },
+      ],
+    });
+    b.handlePacket(init, 0);
+    const out = b.pollTransmit(0);
+    expect(out).toBeDefined();
+    const pkt = parsePacket(out!);
+    expect(pkt.verificationTag).toBe(0x6c3f1a2b);
+    const ack = pkt.chunks[0]!;
+    expect(ack.type).toBe('init-ack');
+    if (ack.type !== 'init-ack') return;
+    expect(ack.params.some((p) => p.type === 'state-cookie')).toBe(true);
+    expect(ack.params.some((p) => p.type === 'forward-tsn-supported')).toBe(true);
+    expect(b.state).toBe('closed'); // no state until the cookie comes back
   });
 });

@@ -34,6 +34,17 @@ describe('SCTP over test/sim', () => {
     });
   }
 
+  it('respects a smaller configured MTU: no packet above it crosses a link that drops bigger ones', () => {
+    const p = new SimPair({ delayMs: 15, loss: 0.05, mtu: 1000 }, 13, { mtu: 1000 });
+    expect(p.connect()).toBe(true);
+    const msgs = payloads(100, 17, 5000);
+    for (const m of msgs) p.a.send(1, 53, m, {}, p.net.now);
+    p.drain();
+    p.net.runUntil(() => p.messages('b').length >= msgs.length, { timeoutMs: 300_000 });
+    expect(p.messages('b').every((m, i) => m.data.equals(msgs[i]!))).toBe(true);
+    expect(p.maxPacketSize).toBeLessThanOrEqual(1000);
+  });
+
   it('reliable unordered: all exactly once at 10% loss', () => {
     const p = new SimPair(
       { delayMs: 20, jitterMs: 10, loss: 0.1, reorder: 0.1, duplicate: 0.05, mtu: DTLS_MTU },

@@ -74,6 +74,7 @@ export class SctpAssociation {
   private now = 0;
   private nextMessageId = 1;
   private remoteMaxMessageSize: number | undefined;
+  private ended = false;
 
   constructor(options: Partial<AssociationOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -120,14 +121,10 @@ export class SctpAssociation {
     options: SendOptions = {},
     now = this.now,
   ): SendResult {
-    if (
-      this.state !== 'closed' &&
-      this.state !== 'cookie-wait' &&
-      this.state !== 'cookie-echoed' &&
-      this.state !== 'established'
-    ) {
-      return 'closed';
-    }
+    const open =
+      this.state === 'cookie-wait' || this.state === 'cookie-echoed' || this.state === 'established';
+    // Before connect() messages queue up; after the association ended they are refused.
+    if (!open && (this.state !== 'closed' || this.ended)) return 'closed';
     if (payload.length === 0) return 'empty';
     if (payload.length > (this.remoteMaxMessageSize ?? this.options.maxMessageSize)) return 'too-large';
     if (streamId < 0 || streamId >= (this.tcb?.params.outboundStreams ?? this.options.streams))
@@ -946,6 +943,7 @@ export class SctpAssociation {
 
   private close(event: AssociationEvent): void {
     this.state = 'closed';
+    this.ended = true;
     this.tcb = undefined;
     this.pendingInit = undefined;
     this.pendingCookie = undefined;
