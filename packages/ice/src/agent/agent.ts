@@ -13,9 +13,11 @@ import {
 } from './candidate.js';
 import { CheckList } from './check-list.js';
 import { buildBindingRequest, buildErrorResponse, buildIndication, buildSuccessResponse } from './checks.js';
+import { nextConnectionState } from './connection-state.js';
 import { type Credentials, makeCredentials } from './credentials.js';
 import { LocalCandidateFactory } from './local-candidates.js';
 import type { CandidatePair } from './pair.js';
+import { type Transaction, TransactionTable } from './transactions.js';
 import type {
   CandidatePairInfo,
   IceAgentEvent,
@@ -29,22 +31,6 @@ import type {
 } from './types.js';
 
 const log = debuglog('purertc:ice');
-
-interface Transaction {
-  readonly id: Buffer;
-  readonly pair: CandidatePair;
-  readonly kind: 'check' | 'consent';
-  readonly useCandidate: boolean;
-  /** The role the request claimed, for RFC 8445 section 7.2.5.1 role-conflict handling. */
-  readonly controlling: boolean;
-  readonly bytes: Buffer;
-  /** The remote password the request was signed with; the response must be signed with it too. */
-  readonly key: StunIntegrityKey;
-  transmissions: number;
-  readonly firstSentAt: number;
-  rto: number;
-  nextAt: number;
-}
 
 /**
  * A sans-I/O ICE agent (RFC 8445) for one data stream with one component (bundle and
@@ -78,7 +64,7 @@ export class IceAgent {
   private remoteGatheringDone = false;
 
   private readonly list: CheckList;
-  private readonly transactions = new Map<string, Transaction>();
+  private readonly transactions: TransactionTable;
 
   private selected: CandidatePair | undefined;
   private nominationDone = false;
@@ -133,6 +119,7 @@ export class IceAgent {
       maxPairs: options.maxPairs ?? 100,
     };
     this.list = new CheckList(this.opts.maxPairs, this.opts.relayOnly);
+    this.transactions = new TransactionTable(this.opts.maxRtoMs, this.opts.maxCheckTransmissions);
     this.local = makeCredentials(this.random, options.localCredentials);
     if (options.remoteCredentials) this.setRemoteCredentials(options.remoteCredentials);
   }
@@ -331,7 +318,7 @@ export class IceAgent {
   nextDeadline(): number | undefined {
     if (this.connectionState === 'closed') return undefined;
     let next = Number.POSITIVE_INFINITY;
-    for (const t of this.transactions.values()) next = Math.min(next, t.nextAt);
+    next = Math.min(next, this.transactions.earliestDeadline() ?? next);
     if (this.hasCheckWork()) next = Math.min(next, this.nextCheckAt ?? this.lastNow);
     if (this.canNominate())
       next = Math.min(next, (this.firstValidAt ?? this.lastNow) + this.opts.nominationDelayMs);
@@ -389,14 +376,14 @@ export class IceAgent {
       // Consent was lost: nothing to keep, the restart starts from scratch (RFC 7675 section 5.1).
       this.selected = undefined;
       this.nextConsentAt = undefined;
-      for (const [id, t] of this.transactions) if (t.kind === 'consent') this.transactions.delete(id);
+      this.transactions.removeWhere((t) => t.kind === 'consent');
     }
     if (newLocal) {
       this.previousLocal = this.local;
       this.local = makeCredentials(this.random, credentials);
     }
     this.restarting = this.selected !== undefined;
-    for (const [id, t] of this.transactions) if (t.kind === 'check') this.transactions.delete(id);
+    this.transactions.removeWhere((t) => t.kind === 'check');
     this.list.clear();
     this.remoteCandidates.length = 0;
     this.unresolved = [];
@@ -556,8 +543,7 @@ export class IceAgent {
   }
 
   private handleResponse(socketId: string, from: TransportAddress, msg: StunMessage, now: number): void {
-    const id = msg.transactionId.toString('latin1');
-    const tx = this.transactions.get(id);
+    const tx = this.transactions.get(msg.transactionId);
     if (!tx) {
       this.stats.unknownTransaction++;
       return;
@@ -567,7 +553,7 @@ export class IceAgent {
       this.stats.unauthenticated++;
       return;
     }
-    this.transactions.delete(id);
+    this.transactions.delete(tx);
     const pair = tx.pair;
     if (msg.messageClass === StunClass.ErrorResponse) {
       const code = msg.errorCode()?.code;
@@ -689,11 +675,10 @@ export class IceAgent {
     const remote = this.remote;
     if (!remote) return;
     // A pair has at most one check in flight: a new one replaces the old.
-    for (const [id, t] of this.transactions)
-      if (t.pair === pair && t.kind === 'check') this.transactions.delete(id);
+    this.transactions.removeWhere((t) => t.pair === pair && t.kind === 'check');
     const tx = this.newTransaction(pair, 'check', useCandidate, now);
     pair.state = 'in-progress';
-    this.transactions.set(tx.id.toString('latin1'), tx);
+    this.transactions.add(tx);
     this.transmit(pair, tx.bytes, now);
     this.stats.checksSent++;
     pair.stats.requestsSent++;
@@ -747,16 +732,9 @@ export class IceAgent {
   }
 
   private retransmit(now: number): void {
-    for (const [id, tx] of this.transactions) {
-      if (tx.nextAt > now) continue;
-      if (tx.transmissions >= this.opts.maxCheckTransmissions) {
-        this.transactions.delete(id);
-        if (tx.kind === 'check') this.failPair(tx.pair);
-        continue;
-      }
-      tx.transmissions++;
-      tx.rto = Math.min(tx.rto * 2, this.opts.maxRtoMs);
-      tx.nextAt = now + tx.rto;
+    const { resend, expired } = this.transactions.poll(now);
+    for (const tx of expired) if (tx.kind === 'check') this.failPair(tx.pair);
+    for (const tx of resend) {
       this.stats.retransmissions++;
       this.transmit(tx.pair, tx.bytes, now);
     }
@@ -794,7 +772,7 @@ export class IceAgent {
     if (!pair || this.lite || this.connectionState === 'failed' || !this.remote) return;
     if (this.nextConsentAt !== undefined && now >= this.nextConsentAt) {
       const tx = this.newTransaction(pair, 'consent', false, now);
-      this.transactions.set(tx.id.toString('latin1'), tx);
+      this.transactions.add(tx);
       this.transmit(pair, tx.bytes, now);
       this.stats.consentRequestsSent++;
       pair.stats.consentRequestsSent++;
@@ -809,29 +787,24 @@ export class IceAgent {
 
   private updateState(now: number): void {
     if (this.connectionState === 'closed') return;
-    let next: IceConnectionState;
-    if (this.selected) {
-      const silent = now - this.lastConsentAt;
-      if (!this.lite && silent >= this.opts.consentTimeoutMs) next = 'failed';
-      else if (!this.lite && silent >= this.opts.disconnectedTimeoutMs) next = 'disconnected';
-      else if (this.nominationDone || this.lite || !this.controllingRole) {
-        const checking = this.list.pairs.some(
-          (p) =>
-            p.state === 'waiting' ||
-            p.state === 'in-progress' ||
-            (p.state === 'frozen' && !this.nominationDone),
-        );
-        next = this.remoteGatheringDone && this.localGatheringDone && !checking ? 'completed' : 'connected';
-      } else next = 'connected';
-      if (this.connectionState === 'failed') next = 'failed'; // consent lost is final (RFC 7675 section 5.1)
-    } else if (this.list.pairs.length === 0 && !this.checksStarted) {
-      next = this.connectionState === 'new' ? 'new' : 'checking';
-      if (this.remoteGatheringDone && this.connectionState === 'checking') next = 'failed';
-    } else {
-      const pending = this.list.pairs.some((p) => p.state !== 'failed') || this.list.triggered.length > 0;
-      next = !pending && this.remoteGatheringDone && this.unresolved.length === 0 ? 'failed' : 'checking';
-    }
-    this.setState(next);
+    this.setState(
+      nextConnectionState({
+        current: this.connectionState,
+        hasSelectedPair: this.selected !== undefined,
+        silentMs: now - this.lastConsentAt,
+        consentChecked: !this.lite,
+        disconnectedTimeoutMs: this.opts.disconnectedTimeoutMs,
+        consentTimeoutMs: this.opts.consentTimeoutMs,
+        nominationSettled: this.nominationDone || this.lite || !this.controllingRole,
+        nominationDone: this.nominationDone,
+        pairStates: this.list.pairs.map((p) => p.state),
+        triggeredPending: this.list.triggered.length > 0,
+        checksStarted: this.checksStarted,
+        localGatheringDone: this.localGatheringDone,
+        remoteGatheringDone: this.remoteGatheringDone,
+        unresolvedRemote: this.unresolved.length > 0,
+      }),
+    );
   }
 
   private setState(state: IceConnectionState): void {

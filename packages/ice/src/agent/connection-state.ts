@@ -1,0 +1,45 @@
+import type { CandidatePairState, IceConnectionState } from './types.js';
+
+export interface ConnectionSnapshot {
+  readonly current: IceConnectionState;
+  readonly hasSelectedPair: boolean;
+  /** Milliseconds since the last consent response on the selected pair. */
+  readonly silentMs: number;
+  readonly consentChecked: boolean;
+  readonly disconnectedTimeoutMs: number;
+  readonly consentTimeoutMs: number;
+  /** The controlling side finished nominating, or this side does not nominate. */
+  readonly nominationSettled: boolean;
+  readonly nominationDone: boolean;
+  readonly pairStates: readonly CandidatePairState[];
+  readonly triggeredPending: boolean;
+  readonly checksStarted: boolean;
+  readonly localGatheringDone: boolean;
+  readonly remoteGatheringDone: boolean;
+  readonly unresolvedRemote: boolean;
+}
+
+/**
+ * Maps the agent's situation onto W3C `RTCIceConnectionState` (webrtc-pc section 5.6.3):
+ * consent loss (RFC 7675) gives `disconnected` then `failed`; all pairs failed after the
+ * peer's end-of-candidates (RFC 8838 section 8) gives `failed`.
+ */
+export function nextConnectionState(s: ConnectionSnapshot): IceConnectionState {
+  if (s.hasSelectedPair) {
+    // Consent lost is final until a restart (RFC 7675 section 5.1).
+    if (s.current === 'failed') return 'failed';
+    if (s.consentChecked && s.silentMs >= s.consentTimeoutMs) return 'failed';
+    if (s.consentChecked && s.silentMs >= s.disconnectedTimeoutMs) return 'disconnected';
+    if (!s.nominationSettled) return 'connected';
+    const checking = s.pairStates.some(
+      (p) => p === 'waiting' || p === 'in-progress' || (p === 'frozen' && !s.nominationDone),
+    );
+    return s.remoteGatheringDone && s.localGatheringDone && !checking ? 'completed' : 'connected';
+  }
+  if (s.pairStates.length === 0 && !s.checksStarted) {
+    if (s.current === 'new') return 'new';
+    return s.remoteGatheringDone && s.current === 'checking' ? 'failed' : 'checking';
+  }
+  const pending = s.pairStates.some((p) => p !== 'failed') || s.triggeredPending;
+  return !pending && s.remoteGatheringDone && !s.unresolvedRemote ? 'failed' : 'checking';
+}
