@@ -17,6 +17,7 @@ import { nextConnectionState } from './connection-state.js';
 import { type Credentials, makeCredentials } from './credentials.js';
 import { LocalCandidateFactory } from './local-candidates.js';
 import type { CandidatePair } from './pair.js';
+import { checkRequest, resolveRoleConflict } from './request-rules.js';
 import { type Transaction, TransactionTable } from './transactions.js';
 import type {
   CandidatePairInfo,
@@ -407,54 +408,27 @@ export class IceAgent {
   // ---- incoming STUN ----
 
   private handleRequest(socketId: string, from: TransportAddress, msg: StunMessage, now: number): void {
-    const username = msg.username();
-    const ufrag = username?.split(':')[0];
-    const creds =
-      ufrag === this.local.ufrag
-        ? this.local
-        : this.previousLocal && ufrag === this.previousLocal.ufrag
-          ? this.previousLocal
-          : undefined;
-    // RFC 8489 section 9.1.3: no USERNAME/MESSAGE-INTEGRITY is 400, a wrong one 401.
-    if (!username || msg.integrityOffset < 0) {
-      this.stats.unauthenticated++;
-      this.respondError(socketId, from, msg, StunErrorCode.BadRequest, undefined);
+    const verdict = checkRequest(msg, this.local, this.previousLocal);
+    if (!verdict.ok) {
+      if (verdict.code === StunErrorCode.UnknownAttribute) this.stats.unknownComprehensionRequired++;
+      else this.stats.unauthenticated++;
+      this.respondError(socketId, from, msg, verdict.code, verdict.credentials?.key, verdict.unknown);
       return;
     }
-    if (!creds || !msg.verifyIntegrity(creds.key)) {
-      this.stats.unauthenticated++;
-      this.respondError(socketId, from, msg, StunErrorCode.Unauthorized, undefined);
-      return;
-    }
-    const unknown = msg.unknownComprehensionRequired();
-    if (unknown.length > 0) {
-      this.stats.unknownComprehensionRequired++;
-      this.respondError(socketId, from, msg, StunErrorCode.UnknownAttribute, creds.key, unknown);
-      return;
-    }
+    const creds = verdict.credentials;
     const local = this.localCandidates.find((c) => c.socketId === socketId && c.type !== 'srflx');
     if (!local) {
       this.stats.droppedData++;
       return;
     }
-    // RFC 8445 section 7.3.1.1: role conflicts.
-    const theirControlling = msg.iceControlling();
-    const theirControlled = msg.iceControlled();
-    if (this.controllingRole && theirControlling !== undefined) {
+    const conflict = resolveRoleConflict(this.controllingRole, this.tieBreaker, msg);
+    if (conflict !== 'none') {
       this.stats.roleConflicts++;
-      if (this.tieBreaker >= theirControlling) {
+      if (conflict === 'reject') {
         this.respondError(socketId, from, msg, StunErrorCode.RoleConflict, creds.key);
         return;
       }
-      this.switchRole(false);
-    } else if (!this.controllingRole && theirControlled !== undefined) {
-      this.stats.roleConflicts++;
-      if (this.tieBreaker >= theirControlled) {
-        this.switchRole(true);
-      } else {
-        this.respondError(socketId, from, msg, StunErrorCode.RoleConflict, creds.key);
-        return;
-      }
+      this.switchRole(!this.controllingRole);
     }
     this.transmits.push({
       socketId,
