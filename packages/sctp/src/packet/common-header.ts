@@ -9,10 +9,13 @@ export interface CommonHeader {
 
 export const COMMON_HEADER_LENGTH = 12;
 
-export function parseCommonHeader(buf: Uint8Array): CommonHeader {
+export function parseCommonHeader(buf: Buffer): CommonHeader {
   if (buf.length < COMMON_HEADER_LENGTH) fail('packet shorter than the common header');
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  return { sourcePort: v.getUint16(0), destinationPort: v.getUint16(2), verificationTag: v.getUint32(4) };
+  return {
+    sourcePort: buf.readUInt16BE(0),
+    destinationPort: buf.readUInt16BE(2),
+    verificationTag: buf.readUInt32BE(4),
+  };
 }
 
 export function writeCommonHeader(h: CommonHeader, buf: Buffer): void {

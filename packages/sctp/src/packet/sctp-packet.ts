@@ -1,10 +1,5 @@
 import { type Chunk, chunkLength, parseChunk, writeChunk } from './chunk.js';
-import {
-  COMMON_HEADER_LENGTH,
-  type CommonHeader,
-  parseCommonHeader,
-  writeCommonHeader,
-} from './common-header.js';
+import { COMMON_HEADER_LENGTH, type CommonHeader, writeCommonHeader } from './common-header.js';
 import { crc32c } from './crc32c.js';
 import { fail } from './parse-error.js';
 
@@ -42,7 +37,7 @@ const ZERO4 = new Uint8Array(4);
  */
 export function parsePacket(bytes: Uint8Array, options: ParseOptions = {}): ParsedPacket {
   const buf = asBuffer(bytes);
-  const header = parseCommonHeader(buf);
+  if (buf.length < COMMON_HEADER_LENGTH) fail('packet shorter than the common header');
   const stored = buf.readUInt32LE(8);
   let zeroChecksum = false;
   if (!options.skipChecksum) {
@@ -61,7 +56,13 @@ export function parsePacket(bytes: Uint8Array, options: ParseOptions = {}): Pars
     chunks.push(parseChunk(code, flags, buf.subarray(off + 4, off + length)));
     off += (length + 3) & ~3;
   }
-  return { ...header, chunks, zeroChecksum };
+  return {
+    sourcePort: buf.readUInt16BE(0),
+    destinationPort: buf.readUInt16BE(2),
+    verificationTag: buf.readUInt32BE(4),
+    chunks,
+    zeroChecksum,
+  };
 }
 
 export function packetLength(chunks: readonly Chunk[]): number {
