@@ -1,7 +1,7 @@
 import type { RTCDataChannel } from './data-channel.js';
 import type { RTCIceCandidate } from './ice-candidate.js';
-import type { MediaStream, RtpTrack } from './media/track.js';
 import type { RTCRtpReceiver } from './media/receiver.js';
+import type { MediaStream, RtpTrack } from './media/track.js';
 import type { RTCRtpTransceiver } from './media/transceiver.js';
 
 /** W3C webrtc-pc 4.8.3: `icecandidate`; a null candidate marks the end of gathering. */
@@ -26,7 +26,13 @@ export class RTCPeerConnectionIceErrorEvent extends Event {
 
   constructor(
     type: string,
-    init: { address?: string | null; port?: number | null; url: string; errorCode: number; errorText?: string },
+    init: {
+      address?: string | null;
+      port?: number | null;
+      url: string;
+      errorCode: number;
+      errorText?: string;
+    },
   ) {
     super(type);
     this.address = init.address ?? null;

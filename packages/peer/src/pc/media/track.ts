@@ -121,7 +121,7 @@ export class MediaStream {
 
   constructor(idOrTracks?: string | readonly RtpTrack[]) {
     this.id = typeof idOrTracks === 'string' ? idOrTracks : randomUUID();
-    if (Array.isArray(idOrTracks)) this.#tracks.push(...idOrTracks);
+    if (idOrTracks !== undefined && typeof idOrTracks !== 'string') this.#tracks.push(...idOrTracks);
   }
 
   getTracks(): RtpTrack[] {

@@ -1,0 +1,140 @@
+import { PacketParseError, parseExtensionElements, parseRtp } from '@purertc/srtp';
+import { getCodecs } from '../../sdp/codecs.js';
+import { directionReceives, directionSends, reverseDirection } from '../../sdp/direction.js';
+import type { SessionDescription } from '../../sdp/model.js';
+import { getAttributes, getDirection, getMid, isDataSection, isRejected } from '../../sdp/query.js';
+import { EXT_MID } from '../media/default-codecs.js';
+import type { RTCRtpTransceiver } from '../media/transceiver.js';
+import type { MLine } from './m-line.js';
+
+/** How received RTP finds its receiver: signalled SSRCs first, then the MID header extension. */
+export interface MediaRouting {
+  bySsrc: Map<number, RTCRtpTransceiver>;
+  byMid: Map<string, RTCRtpTransceiver>;
+}
+
+/**
+ * RFC 9429 5.10 / W3C 4.4.1.5 (process remote tracks): binds each section of a remote offer to a
+ * transceiver: the one with that mid, else an unassociated one of the same kind (made by
+ * addTrack), else a new recvonly one. Returns the m-lines aligned with the offer.
+ */
+export function bindRemoteOffer(
+  offer: SessionDescription,
+  current: readonly MLine[],
+  transceivers: readonly RTCRtpTransceiver[],
+  create: (kind: 'audio' | 'video') => RTCRtpTransceiver,
+): MLine[] {
+  const lines: MLine[] = [];
+  offer.media.forEach((section, index) => {
+    const mid = getMid(section) ?? String(index);
+    const rejected = isRejected(section);
+    const existing = current[index];
+    if (existing && existing.mid === mid) {
+      const line = { ...existing, rejected: rejected || existing.rejected };
+      if (rejected && line.transceiver && !line.transceiver.stopped) line.transceiver.markStopped();
+      lines.push(line);
+      return;
+    }
+    if (isDataSection(section)) {
+      lines.push({ mid, kind: 'application', data: true, rejected });
+      return;
+    }
+    if ((section.kind !== 'audio' && section.kind !== 'video') || rejected) {
+      lines.push({ mid, kind: section.kind, rejected: true });
+      return;
+    }
+    const kind = section.kind;
+    let t = transceivers.find((x) => x.mid === mid && !x.stopped);
+    t ??= transceivers.find(
+      (x) =>
+        x.kind === kind &&
+        !x.stopped &&
+        x.mid === null &&
+        x.sender.track !== null &&
+        !lines.some((l) => l.transceiver === x) &&
+        !current.some((l) => l.transceiver === x),
+    );
+    t ??= create(kind);
+    t.setMid(mid);
+    lines.push({ mid, kind, transceiver: t, rejected: false });
+  });
+  return lines;
+}
+
+/**
+ * The answer is applied (on either side): negotiated codecs and extensions, current directions
+ * (W3C 4.4.1.5: the answerer's direction, reversed when the answer is the remote one), where
+ * senders send, and the SSRC/MID routing of what the remote sends.
+ */
+export function applyNegotiatedMedia(
+  answer: SessionDescription,
+  answerSide: 'local' | 'remote',
+  lines: readonly MLine[],
+  routing: MediaRouting,
+  output: (packet: Uint8Array) => boolean,
+  remote: SessionDescription | undefined,
+): void {
+  lines.forEach((line, index) => {
+    const t = line.transceiver;
+    const section = answer.media[index];
+    if (!t || !section) return;
+    if (isRejected(section)) {
+      line.rejected = true;
+      if (!t.stopped) t.markStopped();
+      return;
+    }
+    const answered = getDirection(section, answer);
+    const current = answerSide === 'local' ? answered : reverseDirection(answered);
+    t.setCurrentDirection(current);
+    t.negotiatedDirection = t.direction;
+    const codecs = getCodecs(section);
+    const extensions = getAttributes(section, 'extmap').map((e) => ({ id: e.id, uri: e.uri }));
+    t.negotiatedCodecs = codecs;
+    t.midExtensionId = extensions.find((e) => e.uri === EXT_MID)?.id;
+    t.sender.setNegotiated(codecs, extensions);
+    t.sender.setOutput(directionSends(current) ? output : undefined);
+    routing.byMid.set(line.mid, t);
+    const remoteSection = remote?.media[index];
+    if (remoteSection && directionReceives(current)) {
+      for (const s of getAttributes(remoteSection, 'ssrc')) routing.bySsrc.set(s.ssrc, t);
+    }
+  });
+}
+
+/** An SSRC nobody signalled: the MID header extension (RFC 9143 15.2), else a unique payload type. */
+export function routeUnknownSsrc(
+  packet: Uint8Array,
+  lines: readonly MLine[],
+  routing: MediaRouting,
+): RTCRtpTransceiver | undefined {
+  let parsed: ReturnType<typeof parseRtp>;
+  try {
+    parsed = parseRtp(packet);
+  } catch (e) {
+    if (e instanceof PacketParseError) return undefined;
+    throw e;
+  }
+  const receiving = lines
+    .map((l) => l.transceiver)
+    .filter(
+      (t): t is RTCRtpTransceiver =>
+        t !== undefined &&
+        !t.stopped &&
+        t.currentDirection !== null &&
+        directionReceives(t.currentDirection === 'stopped' ? 'inactive' : t.currentDirection),
+    );
+  if (parsed.extension) {
+    const elements = parseExtensionElements(parsed.extension.profile, parsed.extension.data) ?? [];
+    for (const t of receiving) {
+      if (t.midExtensionId === undefined) continue;
+      const el = elements.find((e) => e.id === t.midExtensionId);
+      if (el) {
+        const mid = Buffer.from(el.data).toString('utf8');
+        const byMid = routing.byMid.get(mid);
+        if (byMid) return byMid;
+      }
+    }
+  }
+  const byPt = receiving.filter((t) => t.negotiatedCodecs.some((c) => c.payloadType === parsed.payloadType));
+  return byPt.length === 1 ? byPt[0] : undefined;
+}

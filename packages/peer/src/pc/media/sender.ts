@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { invalidModificationError, invalidStateError } from '../../errors.js';
+import type { SdpCodec } from '../../sdp/codecs.js';
+import { codecToCapability, type RTCRtpCodec } from './default-codecs.js';
+import type { RtpTrack } from './track.js';
+
+/** W3C webrtc-pc 5.2.1 RTCRtpSendParameters, the parts we implement. */
+export interface RTCRtpSendParameters {
+  transactionId: string;
+  encodings: { ssrc: number; rtx?: { ssrc: number }; active: boolean }[];
+  codecs: (RTCRtpCodec & { payloadType: number })[];
+  headerExtensions: { uri: string; id: number }[];
+  rtcp: { cname: string; reducedSize: boolean };
+}
+
+function random32(): number {
+  return randomBytes(4).readUInt32BE(0);
+}
+
+/**
+ * W3C webrtc-pc 5.2 RTCRtpSender. Packets written to its track leave with this sender's SSRC once
+ * the transceiver's negotiated direction includes sending and SRTP is up.
+ */
+export class RTCRtpSender {
+  readonly kind: 'audio' | 'video';
+  /** RFC 3550 8: a random SSRC per sender. */
+  readonly ssrc: number = random32();
+  readonly rtxSsrc: number = random32();
+  #track: RtpTrack | null = null;
+  #streamIds: string[] = [];
+  #codecs: SdpCodec[] = [];
+  #extensions: { uri: string; id: number }[] = [];
+  #transactionId = '';
+  #cname: string;
+  #output: ((packet: Uint8Array) => boolean) | undefined;
+  #active = true;
+  packetsSent = 0;
+  bytesSent = 0;
+  readonly #sink = (packet: Uint8Array): void => {
+    this.sendRtp(packet);
+  };
+
+  constructor(
+    kind: 'audio' | 'video',
+    cname: string,
+    track: RtpTrack | null = null,
+    streamIds: string[] = [],
+  ) {
+    this.kind = kind;
+    this.#cname = cname;
+    this.#streamIds = streamIds;
+    this.#setTrack(track);
+  }
+
+  get track(): RtpTrack | null {
+    return this.#track;
+  }
+
+  /** @internal msid stream ids. */
+  get streamIds(): readonly string[] {
+    return this.#streamIds;
+  }
+
+  get cname(): string {
+    return this.#cname;
+  }
+
+  setStreams(...streams: { id: string }[]): void {
+    this.#streamIds = streams.map((s) => s.id);
+  }
+
+  /** W3C 5.2 replaceTrack: no renegotiation; the new track's packets go out under the same SSRC. */
+  async replaceTrack(track: RtpTrack | null): Promise<void> {
+    if (track !== null && track.kind !== this.kind)
+      throw new TypeError('track kind does not match the sender');
+    this.#setTrack(track);
+  }
+
+  getParameters(): RTCRtpSendParameters {
+    this.#transactionId = randomBytes(8).toString('hex');
+    const hasRtx = this.#codecs.some((c) => c.name.toLowerCase() === 'rtx');
+    return {
+      transactionId: this.#transactionId,
+      encodings: [
+        { ssrc: this.ssrc, ...(hasRtx ? { rtx: { ssrc: this.rtxSsrc } } : {}), active: this.#active },
+      ],
+      codecs: this.#codecs.map((c) => ({ payloadType: c.payloadType, ...codecToCapability(this.kind, c) })),
+      headerExtensions: [...this.#extensions],
+      rtcp: { cname: this.#cname, reducedSize: true },
+    };
+  }
+
+  /** Only `encodings[0].active` may change (W3C 5.2 setParameters). */
+  async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
+    if (parameters.transactionId !== this.#transactionId || this.#transactionId === '') {
+      throw invalidStateError('getParameters() was not called first or the transaction id is stale');
+    }
+    if (parameters.encodings.length !== 1)
+      throw invalidModificationError('encodings cannot be added or removed');
+    this.#active = parameters.encodings[0]!.active;
+    this.#transactionId = '';
+  }
+
+  /**
+   * Sends one RTP packet with this sender's SSRC (bytes 8-11 rewritten on a copy). False when
+   * nothing went out (not negotiated, inactive, or transport not ready).
+   */
+  sendRtp(packet: Uint8Array): boolean {
+    if (!this.#output || !this.#active || packet.length < 12) return false;
+    const copy = Buffer.from(packet);
+    copy.writeUInt32BE(this.ssrc, 8);
+    const ok = this.#output(copy);
+    if (ok) {
+      this.packetsSent++;
+      this.bytesSent += copy.length;
+    }
+    return ok;
+  }
+
+  /** @internal Negotiated codecs and extensions (from the answer). */
+  setNegotiated(codecs: SdpCodec[], extensions: { uri: string; id: number }[]): void {
+    this.#codecs = codecs;
+    this.#extensions = extensions;
+  }
+
+  /** @internal Where packets go; undefined while the direction does not include sending. */
+  setOutput(output: ((packet: Uint8Array) => boolean) | undefined): void {
+    this.#output = output;
+  }
+
+  #setTrack(track: RtpTrack | null): void {
+    this.#track?.detachSink(this.#sink);
+    this.#track = track;
+    track?.attachSink(this.#sink);
+  }
+}

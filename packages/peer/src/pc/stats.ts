@@ -1,0 +1,189 @@
+import { fingerprint } from '@purertc/dtls';
+import type { CandidatePairInfo, IceCandidate } from '@purertc/ice';
+import type { PeerTransport } from '../transport/peer-transport.js';
+import type { RTCCertificate } from './certificate.js';
+import type { RTCDataChannel } from './data-channel.js';
+import type { RTCRtpTransceiver } from './media/transceiver.js';
+
+/** One W3C webrtc-stats dictionary: id, type, timestamp and the type's members. */
+export type RTCStats = { id: string; type: string; timestamp: number } & Record<
+  string,
+  string | number | boolean | undefined
+>;
+
+/** W3C webrtc-pc 8.3 RTCStatsReport: a read-only map from id to stats. */
+export type RTCStatsReport = ReadonlyMap<string, RTCStats>;
+
+export interface StatsSources {
+  timestamp: number;
+  transport: PeerTransport | undefined;
+  certificate: RTCCertificate;
+  channels: readonly RTCDataChannel[];
+  dataChannelsOpened: number;
+  dataChannelsClosed: number;
+  transceivers: readonly RTCRtpTransceiver[];
+}
+
+function candidateId(prefix: string, c: IceCandidate): string {
+  return `${prefix}${c.address}_${c.port}_${c.type}`;
+}
+
+function candidateStats(
+  id: string,
+  type: string,
+  transportId: string,
+  c: IceCandidate,
+  timestamp: number,
+): RTCStats {
+  return {
+    id,
+    type,
+    timestamp,
+    transportId,
+    address: c.address,
+    port: c.port,
+    protocol: c.transport,
+    candidateType: c.type,
+    priority: c.priority,
+    foundation: c.foundation,
+    usernameFragment: c.ufrag,
+    ...(c.relatedAddress !== undefined
+      ? { relatedAddress: c.relatedAddress, relatedPort: c.relatedPort }
+      : {}),
+  };
+}
+
+function pairId(p: CandidatePairInfo): string {
+  return `CP${candidateId('', p.local)}-${candidateId('', p.remote)}`;
+}
+
+/** Builds the report (W3C webrtc-stats 3: ids stable across calls for the same objects). */
+export function collectStats(s: StatsSources): RTCStatsReport {
+  const report = new Map<string, RTCStats>();
+  const add = (stats: RTCStats): void => {
+    report.set(stats.id, stats);
+  };
+  const timestamp = s.timestamp;
+  add({
+    id: 'P',
+    type: 'peer-connection',
+    timestamp,
+    dataChannelsOpened: s.dataChannelsOpened,
+    dataChannelsClosed: s.dataChannelsClosed,
+  });
+  const localFp = s.certificate.dtls.getFingerprints(['sha-256'])[0]!;
+  const localCertId = `CF${localFp.value}`;
+  add({
+    id: localCertId,
+    type: 'certificate',
+    timestamp,
+    fingerprint: localFp.value,
+    fingerprintAlgorithm: localFp.algorithm,
+    base64Certificate: s.certificate.dtls.der.toString('base64'),
+  });
+  const t = s.transport;
+  if (t) {
+    const transportId = 'T01';
+    let remoteCertId: string | undefined;
+    const remoteDer = t.remoteCertificate;
+    if (remoteDer) {
+      const fp = fingerprint(remoteDer, 'sha-256');
+      remoteCertId = `CF${fp.value}`;
+      add({
+        id: remoteCertId,
+        type: 'certificate',
+        timestamp,
+        fingerprint: fp.value,
+        fingerprintAlgorithm: fp.algorithm,
+        base64Certificate: remoteDer.toString('base64'),
+      });
+    }
+    const selected = t.ice.selectedPair;
+    const dtls = t.dtls;
+    add({
+      id: transportId,
+      type: 'transport',
+      timestamp,
+      bytesSent: t.stats.bytesSent,
+      bytesReceived: t.stats.bytesReceived,
+      packetsSent: t.stats.packetsSent,
+      packetsReceived: t.stats.packetsReceived,
+      iceRole: t.ice.controlling ? 'controlling' : 'controlled',
+      iceLocalUsernameFragment: t.ice.localCredentials.ufrag,
+      iceState: t.iceState,
+      dtlsState: t.dtlsState,
+      dtlsRole: t.dtlsRole ?? 'unknown',
+      tlsVersion: 'FEFD',
+      selectedCandidatePairId: selected ? pairId(selected) : undefined,
+      localCertificateId: localCertId,
+      remoteCertificateId: remoteCertId,
+      srtpCipher: dtls?.negotiatedSrtpProfile !== undefined ? String(dtls.negotiatedSrtpProfile) : undefined,
+    });
+    for (const c of t.ice.localCandidateList)
+      add(candidateStats(candidateId('I', c), 'local-candidate', transportId, c, timestamp));
+    for (const c of t.ice.remoteCandidateList)
+      add(candidateStats(candidateId('I', c), 'remote-candidate', transportId, c, timestamp));
+    for (const p of t.ice.checkList) {
+      const isSelected = selected !== undefined && pairId(selected) === pairId(p);
+      add({
+        id: pairId(p),
+        type: 'candidate-pair',
+        timestamp,
+        transportId,
+        localCandidateId: candidateId('I', p.local),
+        remoteCandidateId: candidateId('I', p.remote),
+        state: p.state,
+        nominated: p.nominated,
+        priority: Number(p.priority),
+        ...(isSelected ? { bytesSent: t.stats.bytesSent, bytesReceived: t.stats.bytesReceived } : {}),
+      });
+      if (!report.has(candidateId('I', p.remote))) {
+        add(candidateStats(candidateId('I', p.remote), 'remote-candidate', transportId, p.remote, timestamp));
+      }
+    }
+  }
+  for (const ch of s.channels) {
+    add({
+      id: `D${ch.id ?? `-${s.channels.indexOf(ch)}`}`,
+      type: 'data-channel',
+      timestamp,
+      label: ch.label,
+      protocol: ch.protocol,
+      dataChannelIdentifier: ch.id ?? undefined,
+      state: ch.readyState,
+      messagesSent: ch.messagesSent,
+      bytesSent: ch.bytesSent,
+      messagesReceived: ch.messagesReceived,
+      bytesReceived: ch.bytesReceived,
+    });
+  }
+  for (const tr of s.transceivers) {
+    if (tr.sender.packetsSent > 0) {
+      add({
+        id: `OT${tr.sender.ssrc}`,
+        type: 'outbound-rtp',
+        timestamp,
+        ssrc: tr.sender.ssrc,
+        kind: tr.kind,
+        mid: tr.mid ?? undefined,
+        transportId: 'T01',
+        packetsSent: tr.sender.packetsSent,
+        bytesSent: tr.sender.bytesSent,
+      });
+    }
+    for (const ssrc of tr.receiver.ssrcs) {
+      add({
+        id: `IT${ssrc}`,
+        type: 'inbound-rtp',
+        timestamp,
+        ssrc,
+        kind: tr.kind,
+        mid: tr.mid ?? undefined,
+        transportId: 'T01',
+        packetsReceived: tr.receiver.packetsReceived,
+        bytesReceived: tr.receiver.bytesReceived,
+      });
+    }
+  }
+  return report;
+}

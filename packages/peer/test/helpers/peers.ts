@@ -1,0 +1,77 @@
+import type { RTCConfiguration, RTCDataChannel, RTCPeerConnection } from '../../src/index.js';
+
+/** Rejects after `ms` with a message naming what was awaited; the timer never outlives the wait. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function once<T extends Event>(target: EventTarget, type: string): Promise<T> {
+  return new Promise((resolve) => target.addEventListener(type, (e) => resolve(e as T), { once: true }));
+}
+
+export function waitFor(target: EventTarget, type: string, predicate: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (predicate()) return resolve();
+    const check = (): void => {
+      if (predicate()) {
+        target.removeEventListener(type, check);
+        resolve();
+      }
+    };
+    target.addEventListener(type, check);
+  });
+}
+
+export const LOOPBACK: RTCConfiguration = { bindAddresses: ['127.0.0.1'] };
+
+/** Trickle ICE between two connections in the same process. */
+export function trickle(a: RTCPeerConnection, b: RTCPeerConnection): void {
+  a.addEventListener('icecandidate', (e) => {
+    const c = (e as unknown as { candidate: { toJSON(): object } | null }).candidate;
+    if (c && !b.signalingState.startsWith('closed')) b.addIceCandidate(c.toJSON()).catch(() => {});
+  });
+  b.addEventListener('icecandidate', (e) => {
+    const c = (e as unknown as { candidate: { toJSON(): object } | null }).candidate;
+    if (c && !a.signalingState.startsWith('closed')) a.addIceCandidate(c.toJSON()).catch(() => {});
+  });
+}
+
+/** One offer/answer round from `offerer` to `answerer`. */
+export async function negotiate(offerer: RTCPeerConnection, answerer: RTCPeerConnection): Promise<void> {
+  const offer = await offerer.createOffer();
+  await offerer.setLocalDescription(offer);
+  await answerer.setRemoteDescription(offer);
+  const answer = await answerer.createAnswer();
+  await answerer.setLocalDescription(answer);
+  await offerer.setRemoteDescription(answer);
+}
+
+export function channelOpen(ch: RTCDataChannel): Promise<void> {
+  if (ch.readyState === 'open') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    ch.addEventListener('open', () => resolve(), { once: true });
+    ch.addEventListener('close', () => reject(new Error(`channel ${ch.label} closed before opening`)), {
+      once: true,
+    });
+  });
+}
+
+export function nextChannel(pc: RTCPeerConnection): Promise<RTCDataChannel> {
+  return new Promise((resolve) =>
+    pc.addEventListener(
+      'datachannel',
+      (e) => resolve((e as unknown as { channel: RTCDataChannel }).channel),
+      { once: true },
+    ),
+  );
+}
+
+export function nextMessage(ch: RTCDataChannel): Promise<unknown> {
+  return new Promise((resolve) =>
+    ch.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true }),
+  );
+}
