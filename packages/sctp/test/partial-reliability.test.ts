@@ -128,3 +128,17 @@ describe('partial reliability (RFC 3758) abandons exactly the right fragments', 
     expect(sentData.some((c) => c.end)).toBe(false); // the real end fragment never went out
   });
 });
+
+describe('without PR-SCTP negotiated', () => {
+  it('delivers partially reliable messages reliably when the peer lacks FORWARD-TSN', () => {
+    const p = new Pair({ loss: 0.2, seed: 9 }, {}, { partialReliability: false });
+    // Queued before the handshake, with PR options that cannot be honoured.
+    for (let i = 0; i < 50; i++) p.a.send(1, 53, Buffer.alloc(500, i), { maxRetransmits: 0 }, p.now);
+    p.connect();
+    expect(p.a.capabilities?.partialReliability).toBe(false);
+    p.flush();
+    p.runUntil(() => p.messages('b').length === 50, 120_000);
+    expect(p.messages('b').map((m) => m.data[0])).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(p.a.abandonedMessages).toBe(0);
+  });
+});

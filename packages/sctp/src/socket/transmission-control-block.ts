@@ -41,7 +41,12 @@ export class TransmissionControlBlock {
     this.rq = new RetransmissionQueue(
       params.localInitialTsn,
       params.peerRwnd,
-      { mtu: options.mtu, initialCwndMtus: options.initialCwndMtus, dataHeaderSize: interleaved ? 20 : 16 },
+      {
+        mtu: options.mtu,
+        initialCwndMtus: options.initialCwndMtus,
+        dataHeaderSize: interleaved ? 20 : 16,
+        partialReliability: params.capabilities.partialReliability,
+      },
       sendQueue,
     );
     this.reset = new StreamResetHandler(

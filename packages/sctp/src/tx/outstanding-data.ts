@@ -54,7 +54,11 @@ export class OutstandingData {
   private apap: number;
   abandonedCount = 0;
 
-  constructor(initialTsn: number) {
+  /** Without PR-SCTP negotiated (RFC 3758), nothing may be abandoned: the peer could not skip it. */
+  constructor(
+    initialTsn: number,
+    private readonly partialReliability = true,
+  ) {
     this.lastCumAck = initialTsn - 1;
     this.nextTsn = initialTsn;
     this.apap = this.lastCumAck;
@@ -214,9 +218,10 @@ export class OutstandingData {
     if (item.state === ItemState.InFlight) this.bytesInFlight -= item.fragment.payload.length;
     const m = item.message;
     if (
-      m.abandoned ||
-      (m.maxRetransmits !== undefined && item.retransmissions >= m.maxRetransmits) ||
-      (m.expiresAt !== undefined && now >= m.expiresAt)
+      this.partialReliability &&
+      (m.abandoned ||
+        (m.maxRetransmits !== undefined && item.retransmissions >= m.maxRetransmits) ||
+        (m.expiresAt !== undefined && now >= m.expiresAt))
     ) {
       item.state = ItemState.ToRetransmit;
       abandon(m);
@@ -281,7 +286,7 @@ export class OutstandingData {
       const item = this.get(this.toRetransmit[i]!);
       if (!item || item.state !== ItemState.ToRetransmit) continue;
       const m = item.message;
-      if (m.abandoned || (m.expiresAt !== undefined && now >= m.expiresAt)) {
+      if (this.partialReliability && (m.abandoned || (m.expiresAt !== undefined && now >= m.expiresAt))) {
         abandon(m);
         continue;
       }

@@ -14,6 +14,8 @@ export interface CongestionOptions {
   initialCwndMtus: number;
   /** Bytes of chunk header per DATA (16) or I-DATA (20) chunk. */
   dataHeaderSize: number;
+  /** PR-SCTP negotiated (RFC 3758): only then may sent data be abandoned. */
+  partialReliability: boolean;
 }
 
 export type SackOutcome = 'ok' | 'old' | 'invalid';
@@ -48,7 +50,7 @@ export class RetransmissionQueue {
     private readonly opts: CongestionOptions,
     private readonly sendQueue: SendQueue,
   ) {
-    this.outstanding = new OutstandingData(this.cumUnwrapper.unwrap(initialTsn));
+    this.outstanding = new OutstandingData(this.cumUnwrapper.unwrap(initialTsn), opts.partialReliability);
     this.cwnd = opts.initialCwndMtus * opts.mtu;
     // RFC 9260 7.2.1: ssthresh starts arbitrarily high, e.g. the peer's advertised window.
     this.ssthresh = peerRwnd;
