@@ -38,7 +38,10 @@ function simChannels(loss: number) {
   for (const m of [a, b])
     net.addTimerNode({
       nextDeadline: () => m.nextDeadline(),
-      handleTimeout: (now) => (m.handleTimeout(now), drain()),
+      handleTimeout: (now) => {
+        m.handleTimeout(now);
+        drain();
+      },
     });
   return { net, a, b, ea, eb, drain };
 }
