@@ -73,6 +73,8 @@ export class IceAgent {
   private firstValidAt: number | undefined;
   private nextCheckAt: number | undefined;
   private lastConsentAt = 0;
+  /** Last sign of life on the selected pair: a consent response, a check from the peer, or data. */
+  private lastHeardAt = 0;
   private nextConsentAt: number | undefined;
   private lastSentOnSelectedAt = 0;
   private lastNow = 0;
@@ -327,7 +329,10 @@ export class IceAgent {
       if (this.nextConsentAt !== undefined) next = Math.min(next, this.nextConsentAt);
       next = Math.min(next, this.lastSentOnSelectedAt + this.opts.keepaliveIntervalMs);
       if (this.connectionState !== 'disconnected') {
-        next = Math.min(next, this.lastConsentAt + this.opts.disconnectedTimeoutMs);
+        next = Math.min(
+          next,
+          Math.max(this.lastConsentAt, this.lastHeardAt) + this.opts.disconnectedTimeoutMs,
+        );
       }
       next = Math.min(next, this.lastConsentAt + this.opts.consentTimeoutMs);
     }
@@ -467,6 +472,7 @@ export class IceAgent {
       if (!pair) return;
     }
     pair.stats.requestsReceived++;
+    if (pair === this.selected) this.lastHeardAt = now;
     pair.stats.responsesSent++;
     const useCandidate = msg.useCandidate() && !this.controllingRole;
     if (this.lite) {
@@ -487,11 +493,11 @@ export class IceAgent {
       return;
     }
     if (useCandidate) pair.nominateOnSuccess = true;
-    if (pair.state !== 'in-progress') {
-      pair.state = 'waiting';
-      this.list.trigger(pair);
-      if (this.nextCheckAt === undefined || this.nextCheckAt > now) this.nextCheckAt = now;
-    }
+    // RFC 8445 section 7.3.1.4: a pair in progress has its check cancelled and re-triggered
+    // (the cancelled transaction can still succeed); any other state is triggered.
+    pair.state = 'waiting';
+    this.list.trigger(pair);
+    if (this.nextCheckAt === undefined || this.nextCheckAt > now) this.nextCheckAt = now;
   }
 
   private respondError(
@@ -556,8 +562,9 @@ export class IceAgent {
       pair.stats.totalRoundTripTimeMs += rtt;
       pair.stats.roundTripTimeMeasurements++;
     }
-    if (tx.kind === 'consent' || pair === this.selected) {
+    if (pair === this.selected) {
       this.lastConsentAt = now;
+      this.lastHeardAt = now;
     }
     if (tx.kind === 'consent') return;
     const mapped = msg.xorMappedAddress();
@@ -598,6 +605,7 @@ export class IceAgent {
     this.restarting = false;
     this.previousLocal = undefined;
     this.lastConsentAt = now;
+    this.lastHeardAt = now;
     this.lastSentOnSelectedAt = now;
     this.scheduleConsent(now);
     log('selected %s -> %s:%d', pair.local.socketId, pair.remote.address, pair.remote.port);
@@ -617,6 +625,7 @@ export class IceAgent {
     pair.stats.packetsReceived++;
     pair.stats.bytesReceived += bytes.byteLength;
     pair.stats.lastPacketReceivedAt = this.lastNow;
+    if (pair === selected) this.lastHeardAt = this.lastNow;
     const data = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -649,7 +658,7 @@ export class IceAgent {
     const remote = this.remote;
     if (!remote) return;
     // A pair has at most one check in flight: a new one replaces the old.
-    this.transactions.removeWhere((t) => t.pair === pair && t.kind === 'check');
+    this.transactions.cancelWhere((t) => t.pair === pair && t.kind === 'check');
     const tx = this.newTransaction(pair, 'check', useCandidate, now);
     pair.state = 'in-progress';
     this.transactions.add(tx);
@@ -765,7 +774,8 @@ export class IceAgent {
       nextConnectionState({
         current: this.connectionState,
         hasSelectedPair: this.selected !== undefined,
-        silentMs: now - this.lastConsentAt,
+        sinceConsentMs: now - this.lastConsentAt,
+        sinceHeardMs: now - Math.max(this.lastConsentAt, this.lastHeardAt),
         consentChecked: !this.lite,
         disconnectedTimeoutMs: this.opts.disconnectedTimeoutMs,
         consentTimeoutMs: this.opts.consentTimeoutMs,

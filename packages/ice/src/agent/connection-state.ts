@@ -3,8 +3,10 @@ import type { CandidatePairState, IceConnectionState } from './types.js';
 export interface ConnectionSnapshot {
   readonly current: IceConnectionState;
   readonly hasSelectedPair: boolean;
-  /** Milliseconds since the last consent response on the selected pair. */
-  readonly silentMs: number;
+  /** Milliseconds since the last consent response on the selected pair (RFC 7675 expiry). */
+  readonly sinceConsentMs: number;
+  /** Milliseconds since anything authenticated or expected arrived on the selected pair. */
+  readonly sinceHeardMs: number;
   readonly consentChecked: boolean;
   readonly disconnectedTimeoutMs: number;
   readonly consentTimeoutMs: number;
@@ -28,8 +30,8 @@ export function nextConnectionState(s: ConnectionSnapshot): IceConnectionState {
   if (s.hasSelectedPair) {
     // Consent lost is final until a restart (RFC 7675 section 5.1).
     if (s.current === 'failed') return 'failed';
-    if (s.consentChecked && s.silentMs >= s.consentTimeoutMs) return 'failed';
-    if (s.consentChecked && s.silentMs >= s.disconnectedTimeoutMs) return 'disconnected';
+    if (s.consentChecked && s.sinceConsentMs >= s.consentTimeoutMs) return 'failed';
+    if (s.consentChecked && s.sinceHeardMs >= s.disconnectedTimeoutMs) return 'disconnected';
     if (!s.nominationSettled) return 'connected';
     const checking = s.pairStates.some(
       (p) => p === 'waiting' || p === 'in-progress' || (p === 'frozen' && !s.nominationDone),

@@ -16,6 +16,8 @@ export interface Transaction {
   readonly firstSentAt: number;
   rto: number;
   nextAt: number;
+  /** Superseded by a newer check on its pair: no more retransmissions, but a late answer still counts. */
+  cancelled?: boolean;
 }
 
 /**
@@ -46,6 +48,17 @@ export class TransactionTable {
     for (const [id, tx] of this.byId) if (predicate(tx)) this.byId.delete(id);
   }
 
+  /**
+   * RFC 8445 section 7.3.1.4: stop retransmitting, and forget after one more timeout, while
+   * still accepting a response.
+   */
+  cancelWhere(predicate: (tx: Transaction) => boolean): void {
+    for (const tx of this.byId.values()) {
+      if (tx.cancelled || !predicate(tx)) continue;
+      tx.cancelled = true;
+    }
+  }
+
   clear(): void {
     this.byId.clear();
   }
@@ -62,6 +75,10 @@ export class TransactionTable {
     const expired: Transaction[] = [];
     for (const [id, tx] of this.byId) {
       if (tx.nextAt > now) continue;
+      if (tx.cancelled) {
+        this.byId.delete(id);
+        continue;
+      }
       if (tx.transmissions >= this.maxTransmissions) {
         this.byId.delete(id);
         expired.push(tx);
