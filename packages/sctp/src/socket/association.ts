@@ -16,10 +16,17 @@ import type { OutgoingMessage, SendOptions } from '../tx/outgoing-message.js';
 import { RetransmissionTimeout } from '../tx/retransmission-timeout.js';
 import { SendQueue } from '../tx/send-queue.js';
 import type { AssociationState } from './association-state.js';
-import { negotiate, ourInitParameters } from './capabilities.js';
 import { type AssociationEvent, type AssociationStats, emptyStats } from './events.js';
+import {
+  buildInit,
+  buildInitAck,
+  classifyCookieEcho,
+  type InitAckIdentity,
+  tcbFromCookie,
+  tcbFromInitAck,
+} from './handshake.js';
 import { type AssociationOptions, DEFAULT_OPTIONS } from './options.js';
-import { CookieCodec, type CookieState } from './state-cookie.js';
+import { CookieCodec } from './state-cookie.js';
 import { type TcbParams, TransmissionControlBlock } from './transmission-control-block.js';
 
 export type SendResult = 'ok' | 'closed' | 'empty' | 'too-large' | 'invalid-stream' | 'buffer-full';
@@ -99,16 +106,7 @@ export class SctpAssociation {
     this.now = now;
     if (this.state !== 'closed') return;
     const tag = this.randomTag();
-    this.pendingInit = {
-      type: 'init',
-      initiateTag: tag,
-      aRwnd: this.options.maxReceiverWindow,
-      outboundStreams: this.options.streams,
-      inboundStreams: this.options.streams,
-      initialTsn: this.random32(),
-      params: ourInitParameters(this.options),
-      toReport: [],
-    };
+    this.pendingInit = buildInit(this.options, tag, this.random32());
     this.queueControl([this.pendingInit], 0);
     this.t1Init.start(now, this.options.rtoInitial);
     this.state = 'cookie-wait';
@@ -506,53 +504,25 @@ export class SctpAssociation {
       return;
     }
     if (this.state === 'shutdown-ack-sent') return;
-    const caps = negotiate(this.options, init.params);
-    let localTag: number;
-    let localTsn: number;
-    let localTieTag = 0;
-    let peerTieTag = 0;
+    let id: InitAckIdentity;
     if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') {
       // RFC 9260 5.2.1: answer with the parameters of our own INIT.
-      localTag = this.pendingInit?.initiateTag ?? this.tcb!.localTag;
-      localTsn = this.pendingInit?.initialTsn ?? this.tcb!.params.localInitialTsn;
+      id = {
+        localTag: this.pendingInit?.initiateTag ?? this.tcb!.localTag,
+        localTsn: this.pendingInit?.initialTsn ?? this.tcb!.params.localInitialTsn,
+        localTieTag: 0,
+        peerTieTag: 0,
+      };
     } else {
-      localTag = this.randomTag();
-      localTsn = this.random32();
-      if (this.tcb) {
-        // RFC 9260 5.2.2: a new tag, and the current ones as tie-tags.
-        localTieTag = this.tcb.localTag;
-        peerTieTag = this.tcb.peerTag;
-      }
+      // RFC 9260 5.2.2: a new tag, and the current ones (if any) as tie-tags.
+      id = {
+        localTag: this.randomTag(),
+        localTsn: this.random32(),
+        localTieTag: this.tcb?.localTag ?? 0,
+        peerTieTag: this.tcb?.peerTag ?? 0,
+      };
     }
-    const state: CookieState = {
-      localTag,
-      peerTag: init.initiateTag,
-      localInitialTsn: localTsn,
-      peerInitialTsn: init.initialTsn,
-      peerRwnd: init.aRwnd,
-      outboundStreams: Math.min(this.options.streams, init.inboundStreams),
-      inboundStreams: Math.min(this.options.streams, init.outboundStreams),
-      localTieTag,
-      peerTieTag,
-      capabilities: caps,
-      createdAt: now,
-    };
-    const params: Parameter[] = [
-      ...ourInitParameters(this.options),
-      { type: 'state-cookie', cookie: this.cookies.encode(state) },
-    ];
-    for (const raw of init.toReport) params.push({ type: 'unrecognized-parameter', raw });
-    const ack: InitAckChunk = {
-      type: 'init-ack',
-      initiateTag: localTag,
-      aRwnd: this.options.maxReceiverWindow,
-      outboundStreams: this.options.streams,
-      inboundStreams: this.options.streams,
-      initialTsn: localTsn,
-      params,
-      toReport: [],
-    };
-    this.queueControl([ack], init.initiateTag);
+    this.queueControl([buildInitAck(this.options, init, id, this.cookies, now)], init.initiateTag);
   }
 
   private handleInitAck(ack: InitAckChunk, now: number): void {
@@ -562,17 +532,7 @@ export class SctpAssociation {
       this.stats.droppedMalformed++;
       return;
     }
-    const init = this.pendingInit;
-    this.createTcb({
-      localTag: init.initiateTag,
-      peerTag: ack.initiateTag,
-      localInitialTsn: init.initialTsn,
-      peerInitialTsn: ack.initialTsn,
-      peerRwnd: ack.aRwnd,
-      outboundStreams: Math.min(this.options.streams, ack.inboundStreams),
-      inboundStreams: Math.min(this.options.streams, ack.outboundStreams),
-      capabilities: negotiate(this.options, ack.params),
-    });
+    this.createTcb(tcbFromInitAck(this.options, this.pendingInit, ack));
     this.pendingInit = undefined;
     this.pendingCookie = cookie.cookie;
     this.t1Init.stop();
@@ -600,43 +560,24 @@ export class SctpAssociation {
       );
       return;
     }
-    const params: TcbParams = {
-      localTag: cs.localTag,
-      peerTag: cs.peerTag,
-      localInitialTsn: cs.localInitialTsn,
-      peerInitialTsn: cs.peerInitialTsn,
-      peerRwnd: cs.peerRwnd,
-      outboundStreams: cs.outboundStreams,
-      inboundStreams: cs.inboundStreams,
-      capabilities: cs.capabilities,
-    };
-    const tcb = this.tcb;
-    if (!tcb) {
-      if (this.state === 'cookie-wait' && this.pendingInit && this.pendingInit.initiateTag !== cs.localTag) {
+    // Our own INIT is pending with another tag: this cookie answers somebody else's INIT.
+    if (!this.tcb && this.pendingInit && this.pendingInit.initiateTag !== cs.localTag) return;
+    switch (classifyCookieEcho(cs, this.tcb)) {
+      case 'new':
+      case 'collision':
+        this.createTcb(tcbFromCookie(cs));
+        this.establish(now);
+        break;
+      case 'restart':
+        this.createTcb(tcbFromCookie(cs));
+        this.events.push({ type: 'restarted' });
+        this.establish(now);
+        break;
+      case 'duplicate':
+        if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') this.establish(now);
+        break;
+      case 'discard':
         return;
-      }
-      this.createTcb(params);
-      this.establish(now);
-    } else if (
-      cs.localTag !== tcb.localTag &&
-      cs.peerTag !== tcb.peerTag &&
-      cs.localTieTag === tcb.localTag &&
-      cs.peerTieTag === tcb.peerTag
-    ) {
-      // RFC 9260 5.2.4 A: the peer restarted.
-      this.createTcb(params);
-      this.events.push({ type: 'restarted' });
-      this.establish(now);
-    } else if (cs.localTag === tcb.localTag && cs.peerTag !== tcb.peerTag) {
-      // 5.2.4 B: setup collision; the cookie's view wins.
-      this.createTcb(params);
-      this.establish(now);
-    } else if (cs.localTag === tcb.localTag && cs.peerTag === tcb.peerTag) {
-      // 5.2.4 D: a retransmitted cookie.
-      if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') this.establish(now);
-    } else {
-      // 5.2.4 C and anything else: silently discard.
-      return;
     }
     this.queueControl([{ type: 'cookie-ack' }], this.tcb!.peerTag);
   }
