@@ -345,9 +345,9 @@ export class PeerTransport {
   private connectSctp(now: number): void {
     if (this.#sctpConnected || !this.#sctp) return;
     this.#sctpConnected = true;
-    // RFC 8841 does not say who sends INIT; the DTLS client does, as werift expects, and a
-    // simultaneous INIT from the peer is resolved by RFC 9260 5.2.1.
-    if (this.#dtlsRole === 'client') this.#sctp.connect(now);
+    // RFC 8841 does not say who sends INIT: werift initiates from the ICE-controlling side whatever
+    // its DTLS role, dcSCTP from both. Both ends send INIT and RFC 9260 5.2.1 resolves the collision.
+    this.#sctp.connect(now);
   }
 
   #setupSrtp(dtls: DtlsConnection, profile: number | undefined): void {

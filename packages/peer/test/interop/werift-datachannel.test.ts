@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RTCDataChannel as WeriftDataChannel, RTCPeerConnection as WeriftPeerConnection } from 'werift';
+import { RTCPeerConnection } from '../../src/index.js';
+import { channelOpen, LOOPBACK, nextChannel, within } from '../helpers/peers.js';
+import { completeLocalDescription, weriftPeer } from '../helpers/werift.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Sends each payload and collects what comes back, in order. */
+async function echoRoundTrip(
+  ch: { send(d: string | Uint8Array): void; addEventListener: EventTarget['addEventListener'] },
+  payloads: (string | Uint8Array)[],
+): Promise<unknown[]> {
+  const got: unknown[] = [];
+  const done = new Promise<void>((resolve) => {
+    ch.addEventListener('message', (e) => {
+      got.push((e as MessageEvent).data);
+      if (got.length === payloads.length) resolve();
+    });
+  });
+  for (const p of payloads) ch.send(p);
+  await within(done, 15_000, `${payloads.length} echoes`);
+  return got;
+}
+
+/** werift answers with a=max-message-size:65536 and offers none (64 KiB by RFC 8841 6.1). */
+const PAYLOADS: (string | Uint8Array)[] = [
+  'hello',
+  '',
+  'ünïcödé ✓',
+  new Uint8Array(0),
+  new Uint8Array([0, 1, 2, 255]),
+  randomBytes(1200),
+  randomBytes(65_536),
+  randomBytes(65_000),
+  'x'.repeat(65_536),
+];
+
+function expectEchoes(got: unknown[]): void {
+  expect(got).toHaveLength(PAYLOADS.length);
+  PAYLOADS.forEach((p, i) => {
+    if (p.length === 0) expect(got[i]).toBe(typeof p === 'string' ? 'empty string' : 'empty binary');
+    else if (typeof p === 'string') expect(got[i]).toBe(p);
+    else {
+      expect(got[i]).toBeInstanceOf(ArrayBuffer);
+      expect(Buffer.from(got[i] as ArrayBuffer).equals(Buffer.from(p))).toBe(true);
+    }
+  });
+}
+
+/**
+ * werift echoes, except that it would send an empty message as a DATA chunk without user data
+ * (RFC 8831 6.6 wants one zero byte), so it reports an empty message by name instead.
+ */
+function weriftEcho(dc: WeriftDataChannel): void {
+  dc.onMessage.subscribe((m) =>
+    dc.send(m.length > 0 ? m : typeof m === 'string' ? 'empty string' : 'empty binary'),
+  );
+}
+
+describe('purertc RTCPeerConnection with werift over loopback', () => {
+  it('purertc offers, werift answers: data channel echoes intact', async () => {
+    const ours = new RTCPeerConnection(LOOPBACK);
+    const theirs: WeriftPeerConnection = weriftPeer();
+    cleanups.push(
+      () => ours.close(),
+      () => theirs.close(),
+    );
+    theirs.onDataChannel.subscribe(weriftEcho);
+    const ch = ours.createDataChannel('echo');
+    await ours.setLocalDescription(await ours.createOffer());
+    const offer = await completeLocalDescription(ours);
+    await theirs.setRemoteDescription(offer);
+    await theirs.setLocalDescription(await theirs.createAnswer());
+    await ours.setRemoteDescription({ type: 'answer', sdp: theirs.localDescription!.sdp });
+    await within(channelOpen(ch), 15_000, 'channel open');
+    expectEchoes(await echoRoundTrip(ch, PAYLOADS));
+    // W3C 6.2 send(): past the peer's max-message-size is a TypeError, and the channel stays open.
+    expect(() => ch.send(new Uint8Array(65_537))).toThrow(TypeError);
+    expect(ch.readyState).toBe('open');
+    expect(ours.connectionState).toBe('connected');
+    const stats = await ours.getStats();
+    const types = new Set([...stats.values()].map((s) => s.type));
+    for (const t of [
+      'peer-connection',
+      'transport',
+      'candidate-pair',
+      'local-candidate',
+      'remote-candidate',
+      'certificate',
+      'data-channel',
+    ]) {
+      expect(types.has(t), t).toBe(true);
+    }
+  });
+
+  it('werift offers, purertc answers: data channel echoes intact', async () => {
+    const ours = new RTCPeerConnection(LOOPBACK);
+    const theirs: WeriftPeerConnection = weriftPeer();
+    cleanups.push(
+      () => ours.close(),
+      () => theirs.close(),
+    );
+    const incoming = nextChannel(ours);
+    const dc = theirs.createDataChannel('from-werift');
+    await theirs.setLocalDescription(await theirs.createOffer());
+    await ours.setRemoteDescription({ type: 'offer', sdp: theirs.localDescription!.sdp });
+    await ours.setLocalDescription(await ours.createAnswer());
+    const answer = await completeLocalDescription(ours);
+    await theirs.setRemoteDescription(answer);
+    const mine = await within(incoming, 15_000, 'datachannel event');
+    expect(mine.label).toBe('from-werift');
+    mine.addEventListener('message', (e) => {
+      const data = (e as MessageEvent).data as string | ArrayBuffer;
+      mine.send(typeof data === 'string' ? data : new Uint8Array(data));
+    });
+    await within(
+      new Promise<void>((resolve) =>
+        dc.readyState === 'open' ? resolve() : dc.stateChanged.subscribe((s) => s === 'open' && resolve()),
+      ),
+      15_000,
+      'werift channel open',
+    );
+    const got: (string | Buffer)[] = [];
+    const wanted = PAYLOADS.filter((p) => p.length > 0);
+    const done = new Promise<void>((resolve) =>
+      dc.onMessage.subscribe((m) => {
+        got.push(m);
+        if (got.length === wanted.length) resolve();
+      }),
+    );
+    for (const p of wanted) dc.send(typeof p === 'string' ? p : Buffer.from(p));
+    await within(done, 15_000, 'echoes at werift');
+    wanted.forEach((p, i) => {
+      if (typeof p === 'string') expect(got[i]).toBe(p);
+      else expect(Buffer.from(got[i] as Buffer).equals(Buffer.from(p))).toBe(true);
+    });
+  });
+});
