@@ -1,4 +1,3 @@
-import type { Fragment } from '../common/fragment.js';
 import { log } from '../common/log.js';
 import type { Chunk } from '../packet/chunk.js';
 import type { CookieEchoChunk } from '../packet/chunks/cookie-echo.js';
@@ -16,6 +15,7 @@ import type { OutgoingMessage, SendOptions } from '../tx/outgoing-message.js';
 import { RetransmissionTimeout } from '../tx/retransmission-timeout.js';
 import { SendQueue } from '../tx/send-queue.js';
 import type { AssociationState } from './association-state.js';
+import { abortChunk, errorChunk, toDataChunk, toFragment, u32 } from './data-chunks.js';
 import { type AssociationEvent, type AssociationStats, emptyStats } from './events.js';
 import {
   buildInit,
@@ -25,6 +25,7 @@ import {
   tcbFromCookie,
   tcbFromInitAck,
 } from './handshake.js';
+import { HeartbeatHandler } from './heartbeat-handler.js';
 import { type AssociationOptions, DEFAULT_OPTIONS } from './options.js';
 import { CookieCodec } from './state-cookie.js';
 import { type TcbParams, TransmissionControlBlock } from './transmission-control-block.js';
@@ -70,14 +71,12 @@ export class SctpAssociation {
   private readonly t2Shutdown: Timer;
   private readonly t3Rtx: Timer;
   private readonly delayedAck: Timer;
-  private readonly heartbeat: Timer;
-  private readonly heartbeatTimeout: Timer;
+  private readonly heartbeat: HeartbeatHandler;
   private readonly reconfigTimer: Timer;
   private readonly rto: RetransmissionTimeout;
   private errorCount = 0;
   private pendingInit: InitChunk | undefined;
   private pendingCookie: Buffer | undefined;
-  private heartbeatNonce: Buffer | undefined;
   private now = 0;
   private nextMessageId = 1;
   private remoteMaxMessageSize: number | undefined;
@@ -94,8 +93,7 @@ export class SctpAssociation {
     this.t2Shutdown = this.timers.add(new Timer('t2-shutdown', o.rtoInitial, o.rtoMax));
     this.t3Rtx = this.timers.add(new Timer('t3-rtx', o.rtoInitial, o.rtoMax));
     this.delayedAck = this.timers.add(new Timer('delayed-ack', o.delayedAckMax));
-    this.heartbeat = this.timers.add(new Timer('heartbeat', o.heartbeatInterval));
-    this.heartbeatTimeout = this.timers.add(new Timer('heartbeat-timeout', o.rtoInitial));
+    this.heartbeat = new HeartbeatHandler(this.timers, o.heartbeatInterval, o.random);
     this.reconfigTimer = this.timers.add(new Timer('reconfig', o.rtoInitial, o.rtoMax));
   }
 
@@ -191,16 +189,7 @@ export class SctpAssociation {
     this.now = now;
     if (this.state === 'closed') return;
     if (this.tcb) {
-      this.queueControl(
-        [
-          {
-            type: 'abort',
-            tagReflected: false,
-            causes: [{ code: ErrorCauseCode.UserInitiatedAbort, info: Buffer.from(reason) }],
-          },
-        ],
-        this.tcb.peerTag,
-      );
+      this.queueControl([abortChunk(ErrorCauseCode.UserInitiatedAbort, reason)], this.tcb.peerTag);
     }
     this.close({ type: 'aborted', reason, byPeer: false });
   }
@@ -472,26 +461,14 @@ export class SctpAssociation {
     this.stats.unknownChunks++;
     if (code & 0x40 && this.tcb) {
       const raw = serializePacket(this.header(0, [c])).subarray(12);
-      this.queueControl(
-        [{ type: 'error', causes: [{ code: ErrorCauseCode.UnrecognizedChunkType, info: raw }] }],
-        this.tcb.peerTag,
-      );
+      this.queueControl([errorChunk(ErrorCauseCode.UnrecognizedChunkType, raw)], this.tcb.peerTag);
     }
     return (code & 0x80) !== 0;
   }
 
   private protocolViolation(reason: string): void {
     if (this.tcb) {
-      this.queueControl(
-        [
-          {
-            type: 'abort',
-            tagReflected: false,
-            causes: [{ code: ErrorCauseCode.ProtocolViolation, info: Buffer.from(reason) }],
-          },
-        ],
-        this.tcb.peerTag,
-      );
+      this.queueControl([abortChunk(ErrorCauseCode.ProtocolViolation, reason)], this.tcb.peerTag);
     }
     this.close({ type: 'aborted', reason, byPeer: false });
   }
@@ -550,14 +527,11 @@ export class SctpAssociation {
     if (now - cs.createdAt > this.options.cookieLifetime || now < cs.createdAt) {
       // RFC 9260 5.2.6: report a stale cookie with its staleness in microseconds.
       this.stats.staleCookies++;
-      const info = Buffer.alloc(4);
-      info.writeUInt32BE(
-        Math.min(0xffffffff, Math.max(0, (now - cs.createdAt - this.options.cookieLifetime) * 1000)),
+      const staleness = Math.min(
+        0xffffffff,
+        Math.max(0, (now - cs.createdAt - this.options.cookieLifetime) * 1000),
       );
-      this.queueControl(
-        [{ type: 'error', causes: [{ code: ErrorCauseCode.StaleCookie, info }] }],
-        cs.peerTag,
-      );
+      this.queueControl([errorChunk(ErrorCauseCode.StaleCookie, u32(staleness))], cs.peerTag);
       return;
     }
     // Our own INIT is pending with another tag: this cookie answers somebody else's INIT.
@@ -597,7 +571,7 @@ export class SctpAssociation {
       this.state = 'established';
       this.events.push({ type: 'connected' });
     }
-    this.heartbeat.start(now, this.options.heartbeatInterval);
+    this.heartbeat.start(now);
   }
 
   // ---------------------------------------------------------------- data
@@ -608,12 +582,7 @@ export class SctpAssociation {
     if (!RECEIVE_STATES.has(this.state)) return true;
     if (c.payload.length === 0) {
       // RFC 9260 6.2: DATA without user data aborts with "No User Data".
-      const info = Buffer.alloc(4);
-      info.writeUInt32BE(tsn >>> 0);
-      this.queueControl(
-        [{ type: 'abort', tagReflected: false, causes: [{ code: ErrorCauseCode.NoUserData, info }] }],
-        tcb.peerTag,
-      );
+      this.queueControl([abortChunk(ErrorCauseCode.NoUserData, u32(tsn))], tcb.peerTag);
       this.close({ type: 'aborted', reason: 'DATA chunk without user data', byPeer: false });
       return false;
     }
@@ -642,38 +611,14 @@ export class SctpAssociation {
     tcb.tracker.observe(tsn, immediate);
     if (c.streamId >= tcb.params.inboundStreams) {
       // RFC 9260 6.8: acknowledge, report and drop.
-      const info = Buffer.alloc(4);
-      info.writeUInt16BE(c.streamId);
+      // Cause info: the stream id, then 2 reserved bytes.
       this.queueControl(
-        [{ type: 'error', causes: [{ code: ErrorCauseCode.InvalidStreamIdentifier, info }] }],
+        [errorChunk(ErrorCauseCode.InvalidStreamIdentifier, u32(c.streamId * 0x10000))],
         tcb.peerTag,
       );
       return true;
     }
-    const f: Fragment =
-      c.type === 'data'
-        ? {
-            streamId: c.streamId,
-            ssn: c.ssn,
-            mid: 0,
-            fsn: 0,
-            ppid: c.ppid,
-            payload: c.payload,
-            unordered: c.unordered,
-            beginning: c.beginning,
-            end: c.end,
-          }
-        : {
-            streamId: c.streamId,
-            ssn: 0,
-            mid: c.mid,
-            fsn: c.fsn,
-            ppid: c.ppid,
-            payload: c.payload,
-            unordered: c.unordered,
-            beginning: c.beginning,
-            end: c.end,
-          };
+    const f = toFragment(c);
     r.add(u, f);
     return true;
   }
@@ -771,16 +716,10 @@ export class SctpAssociation {
       this.delayedAck.stop();
       tcb.tracker.forceSack();
     }
-    if (this.heartbeat.isDue(now)) {
-      this.heartbeat.start(now, this.options.heartbeatInterval);
-      // RFC 9260 8.3: heartbeats probe idle paths; with data outstanding, T3-rtx does that job.
-      if (!this.heartbeatTimeout.running && !this.t3Rtx.running) this.sendHeartbeat(now);
-    }
-    if (this.heartbeatTimeout.isDue(now)) {
-      this.heartbeatTimeout.stop();
-      this.heartbeatNonce = undefined;
+    const hb = this.heartbeat.handleTimeout(now, this.t3Rtx.running, this.rto.rto);
+    if (hb === 'unanswered') {
       if (this.countError('heartbeat not answered')) return;
-    }
+    } else if (hb) this.queueControl([hb.send], tcb.peerTag);
     if (this.reconfigTimer.isDue(now)) {
       if (tcb.reset.hasWork) {
         tcb.reset.retransmit();
@@ -800,24 +739,12 @@ export class SctpAssociation {
     return false;
   }
 
-  private sendHeartbeat(now: number): void {
-    const tcb = this.tcb!;
-    const info = Buffer.alloc(16);
-    info.writeDoubleBE(now, 0);
-    this.options.random(8).copy(info, 8);
-    this.heartbeatNonce = info;
-    this.queueControl([{ type: 'heartbeat', params: [{ type: 'heartbeat-info', info }] }], tcb.peerTag);
-    this.heartbeatTimeout.start(now, this.rto.rto);
-  }
-
   private handleHeartbeatAck(params: Parameter[], now: number): void {
-    const info = findParameter(params, 'heartbeat-info')?.info;
-    if (!info || !this.heartbeatNonce || !info.equals(this.heartbeatNonce)) return;
-    this.heartbeatNonce = undefined;
-    this.heartbeatTimeout.stop();
+    const rtt = this.heartbeat.handleAck(params, now);
+    if (rtt === undefined) return;
     this.errorCount = 0;
     // RFC 9260 8.3: a heartbeat round trip is a valid RTT sample.
-    this.rto.observe(now - info.readDoubleBE(0));
+    this.rto.observe(rtt);
   }
 
   // ---------------------------------------------------------------- reconfig
@@ -905,34 +832,4 @@ export class SctpAssociation {
       if (t !== 0) return t;
     }
   }
-}
-
-function toDataChunk(tsn: number, f: Fragment, idata: boolean): Chunk {
-  if (idata) {
-    return {
-      type: 'idata',
-      tsn,
-      streamId: f.streamId,
-      mid: f.mid,
-      fsn: f.fsn,
-      ppid: f.ppid,
-      payload: f.payload,
-      unordered: f.unordered,
-      beginning: f.beginning,
-      end: f.end,
-      immediate: false,
-    };
-  }
-  return {
-    type: 'data',
-    tsn,
-    streamId: f.streamId,
-    ssn: f.ssn,
-    ppid: f.ppid,
-    payload: f.payload,
-    unordered: f.unordered,
-    beginning: f.beginning,
-    end: f.end,
-    immediate: false,
-  };
 }

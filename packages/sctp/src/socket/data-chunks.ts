@@ -1,0 +1,57 @@
+import type { Fragment } from '../common/fragment.js';
+import type { Chunk } from '../packet/chunk.js';
+import type { DataChunk } from '../packet/chunks/data.js';
+import type { IDataChunk } from '../packet/chunks/idata.js';
+import { type ErrorCause, ErrorCauseCode } from '../packet/error-cause.js';
+
+/** DATA (RFC 9260 3.3.1) or I-DATA (RFC 8260 2.1) carrying one fragment. */
+export function toDataChunk(tsn: number, f: Fragment, idata: boolean): DataChunk | IDataChunk {
+  const common = {
+    tsn,
+    streamId: f.streamId,
+    ppid: f.ppid,
+    payload: f.payload,
+    unordered: f.unordered,
+    beginning: f.beginning,
+    end: f.end,
+    immediate: false,
+  };
+  return idata
+    ? { type: 'idata', ...common, mid: f.mid, fsn: f.fsn }
+    : { type: 'data', ...common, ssn: f.ssn };
+}
+
+export function toFragment(c: DataChunk | IDataChunk): Fragment {
+  return {
+    streamId: c.streamId,
+    ssn: c.type === 'data' ? c.ssn : 0,
+    mid: c.type === 'idata' ? c.mid : 0,
+    fsn: c.type === 'idata' ? c.fsn : 0,
+    ppid: c.ppid,
+    payload: c.payload,
+    unordered: c.unordered,
+    beginning: c.beginning,
+    end: c.end,
+  };
+}
+
+/** An ABORT with one cause whose information is text or a 32-bit / 16-bit value. */
+export function abortChunk(code: number, info: Buffer | string): Chunk {
+  return { type: 'abort', tagReflected: false, causes: [cause(code, info)] };
+}
+
+export function errorChunk(code: number, info: Buffer | string): Chunk {
+  return { type: 'error', causes: [cause(code, info)] };
+}
+
+function cause(code: number, info: Buffer | string): ErrorCause {
+  return { code, info: typeof info === 'string' ? Buffer.from(info) : info };
+}
+
+export function u32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v >>> 0);
+  return b;
+}
+
+export { ErrorCauseCode };
