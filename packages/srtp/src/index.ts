@@ -1,3 +1,13 @@
+/**
+ * @purertc/srtp: RTP and RTCP packets (RFC 3550, RFC 8285, RFC 4585, RFC 5104, RFC 5506) and
+ * SRTP/SRTCP (RFC 3711, RFC 7714) for the four DTLS-SRTP profiles, sans-I/O.
+ *
+ * Typical use from a DTLS-SRTP peer: `SrtpSession.fromExporter(exporterOutput, profile, role)`,
+ * then `protectRtp` / `unprotectRtp` (and the RTCP pair) per packet. Unprotect returns a result
+ * union whose failures (`malformed`, `auth`, `replay`, `ssrc-limit`) are also counted in
+ * `SrtpContext.stats`; protect throws `SrtpError` only for packets the caller built wrongly.
+ * Every returned packet is a new buffer; parsed packets are views over the input bytes.
+ */
 export { PacketParseError, type PacketParseErrorCode } from './parse-error.js';
 export { parseRtcp } from './rtcp/rtcp-parse.js';
 export { serializeRtcp } from './rtcp/rtcp-serialize.js';
