@@ -10,42 +10,18 @@ import { describeErrorCauses, ErrorCauseCode } from '../packet/error-cause.js';
 import { findParameter, type Parameter } from '../packet/parameter.js';
 import { SctpParseError } from '../packet/parse-error.js';
 import { type ParsedPacket, parsePacket, serializePacket } from '../packet/sctp-packet.js';
-import { Timer, TimerSet } from '../timer/timer.js';
-import type { OutgoingMessage, SendOptions } from '../tx/outgoing-message.js';
-import { RetransmissionTimeout } from '../tx/retransmission-timeout.js';
-import { SendQueue } from '../tx/send-queue.js';
-import type { AssociationState } from './association-state.js';
+import { AssociationBase, DATA_STATES, RECEIVE_STATES } from './association-base.js';
 import { abortChunk, errorChunk, toDataChunk, toFragment, u32 } from './data-chunks.js';
-import { type AssociationEvent, type AssociationStats, emptyStats } from './events.js';
 import {
-  buildInit,
   buildInitAck,
   classifyCookieEcho,
   type InitAckIdentity,
   tcbFromCookie,
   tcbFromInitAck,
 } from './handshake.js';
-import { HeartbeatHandler } from './heartbeat-handler.js';
-import { type AssociationOptions, DEFAULT_OPTIONS } from './options.js';
-import { CookieCodec } from './state-cookie.js';
-import { type TcbParams, TransmissionControlBlock } from './transmission-control-block.js';
+import type { AssociationOptions } from './options.js';
 
-export type SendResult = 'ok' | 'closed' | 'empty' | 'too-large' | 'invalid-stream' | 'buffer-full';
-
-/** Packets waiting in the control queue beyond this are dropped and counted (bounded memory). */
-const MAX_CONTROL_PACKETS = 64;
-
-const DATA_STATES: ReadonlySet<AssociationState> = new Set([
-  'established',
-  'shutdown-pending',
-  'shutdown-received',
-]);
-const RECEIVE_STATES: ReadonlySet<AssociationState> = new Set([
-  'established',
-  'shutdown-pending',
-  'shutdown-sent',
-  'shutdown-received',
-]);
+export type { SendResult } from './association-base.js';
 
 /**
  * One SCTP association (RFC 9260) as a sans-I/O state machine, laid out like dcSCTP's socket:
@@ -56,121 +32,9 @@ const RECEIVE_STATES: ReadonlySet<AssociationState> = new Set([
  *   pollEvent() -> AssociationEvent | undefined       connected, message, closed, ...
  *   nextDeadline() -> number | undefined              when to call handleTimeout
  */
-export class SctpAssociation {
-  readonly options: AssociationOptions;
-  state: AssociationState = 'closed';
-  readonly stats: AssociationStats = emptyStats();
-  private tcb: TransmissionControlBlock | undefined;
-  private readonly sendQueue: SendQueue;
-  private readonly events: AssociationEvent[] = [];
-  private readonly control: Buffer[] = [];
-  private readonly cookies: CookieCodec;
-  private readonly timers = new TimerSet();
-  private readonly t1Init: Timer;
-  private readonly t1Cookie: Timer;
-  private readonly t2Shutdown: Timer;
-  private readonly t3Rtx: Timer;
-  private readonly delayedAck: Timer;
-  private readonly heartbeat: HeartbeatHandler;
-  private readonly reconfigTimer: Timer;
-  private readonly rto: RetransmissionTimeout;
-  private errorCount = 0;
-  private pendingInit: InitChunk | undefined;
-  private pendingCookie: Buffer | undefined;
-  private now = 0;
-  private nextMessageId = 1;
-  private remoteMaxMessageSize: number | undefined;
-  private ended = false;
-
+export class SctpAssociation extends AssociationBase {
   constructor(options: Partial<AssociationOptions> = {}) {
-    this.options = { ...DEFAULT_OPTIONS, ...options };
-    const o = this.options;
-    this.sendQueue = new SendQueue(o.messageInterleaving);
-    this.cookies = new CookieCodec(o.random(32));
-    this.rto = new RetransmissionTimeout(o.rtoInitial, o.rtoMin, o.rtoMax);
-    this.t1Init = this.timers.add(new Timer('t1-init', o.rtoInitial, o.rtoMax));
-    this.t1Cookie = this.timers.add(new Timer('t1-cookie', o.rtoInitial, o.rtoMax));
-    this.t2Shutdown = this.timers.add(new Timer('t2-shutdown', o.rtoInitial, o.rtoMax));
-    this.t3Rtx = this.timers.add(new Timer('t3-rtx', o.rtoInitial, o.rtoMax));
-    this.delayedAck = this.timers.add(new Timer('delayed-ack', o.delayedAckMax));
-    this.heartbeat = new HeartbeatHandler(this.timers, o.heartbeatInterval, o.random);
-    this.reconfigTimer = this.timers.add(new Timer('reconfig', o.rtoInitial, o.rtoMax));
-  }
-
-  // ---------------------------------------------------------------- public API
-
-  /** Starts the 4-way handshake as the initiator (RFC 9260 5.1 A). */
-  connect(now: number): void {
-    this.now = now;
-    if (this.state !== 'closed') return;
-    const tag = this.randomTag();
-    this.pendingInit = buildInit(this.options, tag, this.random32());
-    this.queueControl([this.pendingInit], 0);
-    this.t1Init.start(now, this.options.rtoInitial);
-    this.state = 'cookie-wait';
-  }
-
-  send(
-    streamId: number,
-    ppid: number,
-    payload: Buffer,
-    options: SendOptions = {},
-    now = this.now,
-  ): SendResult {
-    const open =
-      this.state === 'cookie-wait' || this.state === 'cookie-echoed' || this.state === 'established';
-    // Before connect() messages queue up; after the association ended they are refused.
-    if (!open && (this.state !== 'closed' || this.ended)) return 'closed';
-    if (payload.length === 0) return 'empty';
-    if (payload.length > (this.remoteMaxMessageSize ?? this.options.maxMessageSize)) return 'too-large';
-    if (streamId < 0 || streamId >= (this.tcb?.params.outboundStreams ?? this.options.streams))
-      return 'invalid-stream';
-    if (this.sendQueue.totalBuffered + payload.length > this.options.maxSendBuffer) return 'buffer-full';
-    const pr = this.tcb ? this.tcb.capabilities.partialReliability : this.options.partialReliability;
-    const m: OutgoingMessage = {
-      id: this.nextMessageId++,
-      streamId,
-      ppid,
-      payload,
-      unordered: options.unordered ?? false,
-      maxRetransmits: pr ? options.maxRetransmits : undefined,
-      expiresAt: pr && options.maxLifetime !== undefined ? now + options.maxLifetime : undefined,
-      offset: 0,
-      ssn: 0,
-      mid: 0,
-      nextFsn: 0,
-      abandoned: false,
-      tsns: [],
-      endAssigned: false,
-    };
-    this.sendQueue.add(m);
-    return 'ok';
-  }
-
-  /** The peer's a=max-message-size from SDP (RFC 8841 6); 0 there means no limit. */
-  setRemoteMaxMessageSize(bytes: number): void {
-    this.remoteMaxMessageSize = bytes === 0 ? Number.MAX_SAFE_INTEGER : bytes;
-  }
-
-  bufferedAmount(streamId: number): number {
-    return this.sendQueue.bufferedAmount(streamId);
-  }
-
-  setBufferedAmountLowThreshold(streamId: number, bytes: number): void {
-    this.sendQueue.setLowThreshold(streamId, bytes);
-  }
-
-  /** RFC 6525: resets our outgoing streams (closing data channels); the peer resets its side. */
-  resetStreams(streamIds: readonly number[]): void {
-    if (!this.tcb?.capabilities.reconfig) {
-      this.events.push({
-        type: 'stream-reset-failed',
-        streams: [...streamIds],
-        reason: 'RE-CONFIG not supported',
-      });
-      return;
-    }
-    this.tcb.reset.request(streamIds);
+    super(options);
   }
 
   /** Graceful close (RFC 9260 9.2): data still queued is delivered first. */
@@ -183,55 +47,6 @@ export class SctpAssociation {
       this.close({ type: 'closed' });
     }
   }
-
-  /** Ungraceful close (RFC 9260 9.1). */
-  abort(reason = 'user abort', now = this.now): void {
-    this.now = now;
-    if (this.state === 'closed') return;
-    if (this.tcb) {
-      this.queueControl([abortChunk(ErrorCauseCode.UserInitiatedAbort, reason)], this.tcb.peerTag);
-    }
-    this.close({ type: 'aborted', reason, byPeer: false });
-  }
-
-  pollEvent(): AssociationEvent | undefined {
-    const low = this.sendQueue.lowEvents;
-    while (low.length > 0) this.events.push({ type: 'buffered-amount-low', streamId: low.shift()! });
-    return this.events.shift();
-  }
-
-  nextDeadline(): number | undefined {
-    return this.timers.nextDeadline();
-  }
-
-  get abandonedMessages(): number {
-    return (this.tcb?.rq.outstanding.abandonedCount ?? 0) + this.sendQueue.expiredBeforeSend;
-  }
-
-  /** Introspection for tests and stats. */
-  get congestion():
-    | { cwnd: number; ssthresh: number; rwnd: number; inFlight: number; rto: number }
-    | undefined {
-    const rq = this.tcb?.rq;
-    if (!rq) return undefined;
-    return {
-      cwnd: rq.cwnd,
-      ssthresh: rq.ssthresh,
-      rwnd: rq.rwnd,
-      inFlight: rq.outstanding.bytesInFlight,
-      rto: this.rto.rto,
-    };
-  }
-
-  get receiveBufferedBytes(): number {
-    return this.tcb?.reassembly.queuedBytes ?? 0;
-  }
-
-  get capabilities(): TransmissionControlBlock['capabilities'] | undefined {
-    return this.tcb?.capabilities;
-  }
-
-  // ---------------------------------------------------------------- output
 
   pollTransmit(now = this.now): Buffer | undefined {
     this.now = now;
@@ -282,25 +97,6 @@ export class SctpAssociation {
     this.stats.packetsSent++;
     return serializePacket(this.header(tcb.peerTag, chunks), tcb.capabilities.zeroChecksumSend);
   }
-
-  private header(tag: number, chunks: Chunk[]) {
-    return {
-      sourcePort: this.options.localPort,
-      destinationPort: this.options.remotePort,
-      verificationTag: tag,
-      chunks,
-    };
-  }
-
-  private queueControl(chunks: Chunk[], tag: number, zeroChecksum = false): void {
-    if (this.control.length >= MAX_CONTROL_PACKETS) {
-      this.stats.droppedControlOverflow++;
-      return;
-    }
-    this.control.push(serializePacket(this.header(tag, chunks), zeroChecksum));
-  }
-
-  // ---------------------------------------------------------------- input
 
   handlePacket(bytes: Uint8Array, now: number): void {
     this.now = now;
@@ -473,8 +269,6 @@ export class SctpAssociation {
     this.close({ type: 'aborted', reason, byPeer: false });
   }
 
-  // ---------------------------------------------------------------- handshake
-
   private handleInit(init: InitChunk, now: number): void {
     if (init.initiateTag === 0 || init.outboundStreams === 0 || init.inboundStreams === 0) {
       this.stats.droppedMalformed++;
@@ -556,26 +350,6 @@ export class SctpAssociation {
     this.queueControl([{ type: 'cookie-ack' }], this.tcb!.peerTag);
   }
 
-  private createTcb(params: TcbParams): void {
-    this.tcb = new TransmissionControlBlock(params, this.options, this.sendQueue, (e) => this.events.push(e));
-    this.sendQueue.setInterleaving(params.capabilities.messageInterleaving);
-  }
-
-  private establish(now: number): void {
-    this.t1Init.stop();
-    this.t1Cookie.stop();
-    this.pendingInit = undefined;
-    this.pendingCookie = undefined;
-    this.errorCount = 0;
-    if (this.state !== 'established') {
-      this.state = 'established';
-      this.events.push({ type: 'connected' });
-    }
-    this.heartbeat.start(now);
-  }
-
-  // ---------------------------------------------------------------- data
-
   /** Returns false when the association was aborted. */
   private handleData(tsn: number, c: Chunk & { type: 'data' | 'idata' }, immediate: boolean): boolean {
     const tcb = this.tcb!;
@@ -632,20 +406,6 @@ export class SctpAssociation {
       this.delayedAck.startIfStopped(now, this.options.delayedAckMax);
   }
 
-  private deliver(): void {
-    const tcb = this.tcb;
-    if (!tcb) return;
-    for (const m of tcb.reassembly.drain()) {
-      this.events.push({
-        type: 'message',
-        streamId: m.streamId,
-        ppid: m.ppid,
-        data: m.payload,
-        unordered: m.unordered,
-      });
-    }
-  }
-
   private handleForwardTsn(c: ForwardTsnChunk | IForwardTsnChunk): void {
     const tcb = this.tcb!;
     if (tcb.tracker.forwardTo(c.newCumulativeTsn)) {
@@ -674,8 +434,6 @@ export class SctpAssociation {
     else if (r.cumAdvanced) this.t3Rtx.start(now, this.rto.rto);
     this.maybeProgressShutdown(now);
   }
-
-  // ---------------------------------------------------------------- timers
 
   handleTimeout(now: number): void {
     this.now = now;
@@ -729,16 +487,6 @@ export class SctpAssociation {
     }
   }
 
-  /** RFC 9260 8.1: too many consecutive errors close the association. Returns true if it did. */
-  private countError(reason: string): boolean {
-    this.errorCount++;
-    if (this.errorCount > this.options.maxRetransmissions) {
-      this.abort(reason);
-      return true;
-    }
-    return false;
-  }
-
   private handleHeartbeatAck(params: Parameter[], now: number): void {
     const rtt = this.heartbeat.handleAck(params, now);
     if (rtt === undefined) return;
@@ -746,8 +494,6 @@ export class SctpAssociation {
     // RFC 9260 8.3: a heartbeat round trip is a valid RTT sample.
     this.rto.observe(rtt);
   }
-
-  // ---------------------------------------------------------------- reconfig
 
   private handleReconfig(params: Parameter[]): void {
     const tcb = this.tcb!;
@@ -757,8 +503,6 @@ export class SctpAssociation {
     if (response) this.queueControl([response], tcb.peerTag);
     this.deliver();
   }
-
-  // ---------------------------------------------------------------- shutdown
 
   private handleShutdown(cumTsnAck: number, now: number): void {
     const tcb = this.tcb;
@@ -807,29 +551,5 @@ export class SctpAssociation {
       [{ type: 'shutdown', cumulativeTsnAck: tcb.tracker.createSack(0).cumulativeTsnAck }],
       tcb.peerTag,
     );
-  }
-
-  private close(event: AssociationEvent): void {
-    this.state = 'closed';
-    this.ended = true;
-    this.tcb = undefined;
-    this.pendingInit = undefined;
-    this.pendingCookie = undefined;
-    this.timers.stopAll();
-    this.events.push(event);
-  }
-
-  // ---------------------------------------------------------------- randomness
-
-  private random32(): number {
-    return this.options.random(4).readUInt32BE(0);
-  }
-
-  /** Verification tags are never 0 (RFC 9260 3.3.2). */
-  private randomTag(): number {
-    for (;;) {
-      const t = this.random32();
-      if (t !== 0) return t;
-    }
   }
 }
