@@ -74,6 +74,25 @@ describe('SRTP round trip', () => {
   }
 });
 
+describe('output buffers', () => {
+  it('leave no HMAC key material in the bytes around the returned packet', () => {
+    const { sender, receiver } = pair(1);
+    const keys = keysFor(1);
+    const authKey = deriveSessionKeys(1, keys.masterKey, keys.masterSalt).rtpAuthKey;
+    const innerPadStart = Buffer.from(authKey.subarray(0, 8).map((b) => b ^ 0x36));
+    const prot = sender.protectRtp(rtp(1));
+    const r = receiver.unprotectRtp(prot);
+    for (const out of [prot, r.ok ? r.packet : new Uint8Array(0)]) {
+      const backing = Buffer.from(
+        out.buffer,
+        out.byteOffset - Math.min(out.byteOffset, 64),
+        Math.min(out.byteOffset, 64),
+      );
+      expect(backing.indexOf(innerPadStart)).toBe(-1);
+    }
+  });
+});
+
 describe('rollover counter (RFC 3711 3.3.1)', () => {
   /** The ROC a packet was protected with is checked against the transform directly, not via the context. */
   function rocOf(profile: SrtpProfileId, protectedPacket: Uint8Array): number | undefined {

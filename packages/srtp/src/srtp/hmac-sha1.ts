@@ -46,6 +46,8 @@ export class HmacSha1 {
   ): void {
     buf.set(this.innerPad, start);
     const inner = oneShotSha1(buf.subarray(start, end));
+    // The returned packet is a view into `buf`; never leave key material in its backing store.
+    buf.fill(0, start, start + BLOCK);
     this.finish(inner, out, outAt, tagLength);
   }
 
