@@ -135,13 +135,17 @@ export class NodeDriver implements PeerDriver {
     this.#waits.clear();
     for (const p of this.#probes.values()) p.resolve();
     this.#probes.clear();
-    for (const s of this.#sockets.values()) {
-      try {
-        s.close();
-      } catch {
-        // Already closed by an error.
+    // Sends queued just before close (SCTP ABORT, DTLS close_notify) leave on the next tick.
+    const sockets = [...this.#sockets.values()];
+    setImmediate(() => {
+      for (const s of sockets) {
+        try {
+          s.close();
+        } catch {
+          // Already closed by an error.
+        }
       }
-    }
+    });
     this.#sockets.clear();
   }
 

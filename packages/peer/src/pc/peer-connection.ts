@@ -1065,10 +1065,15 @@ export class RTCPeerConnection extends EventTarget {
     }
   }
 
-  #openChannel(channel: RTCDataChannel): void {
-    if (channel.readyState !== 'connecting') return;
-    this.#channelsOpened++;
-    channel.markOpen();
+  /** W3C 6.2 announces an open channel from a queued task, never inside createDataChannel. */
+  #openChannel(channel: RTCDataChannel, now = false): void {
+    const announce = (): void => {
+      if (this.#closed || channel.readyState !== 'connecting') return;
+      this.#channelsOpened++;
+      channel.markOpen();
+    };
+    if (now) announce();
+    else queueMicrotask(announce);
   }
 
   #forgetChannel(channel: RTCDataChannel): void {
@@ -1100,7 +1105,7 @@ export class RTCPeerConnection extends EventTarget {
         this.#channelsById.set(info.id, channel);
         channel.addEventListener('close', () => this.#forgetChannel(channel));
         safeDispatch(this, new RTCDataChannelEvent('datachannel', { channel }));
-        this.#openChannel(channel);
+        this.#openChannel(channel, true);
         break;
       }
       case 'channel-opened': {

@@ -112,6 +112,8 @@ export class PeerTransport {
   #remoteCertificate: Buffer | undefined;
   #closed = false;
   #lastNow = 0;
+  /** Last words (ABORT, close_notify) drained from the agent before it closed. */
+  #finalTransmits: Transmit[] = [];
 
   constructor(options: PeerTransportOptions) {
     this.certificate = options.certificate;
@@ -198,6 +200,8 @@ export class PeerTransport {
       maxMessageSize: options.maxMessageSize,
       // RFC 8261 5: SCTP packets must fit the DTLS record; 1200 keeps IPv6 paths unfragmented.
       mtu: 1200,
+      // Chrome queues up to 16 MiB per connection before send() fails.
+      maxSendBuffer: 16 * 1024 * 1024,
     });
     this.#sctp = new DataChannelManager(association, this.#dtlsRole);
     if (this.#dtls?.state === 'connected') this.connectSctp(now);
@@ -240,7 +244,7 @@ export class PeerTransport {
   }
 
   pollTransmit(): Transmit | undefined {
-    const t = this.ice.pollTransmit();
+    const t = this.#finalTransmits.shift() ?? this.ice.pollTransmit();
     if (t) {
       this.stats.bytesSent += t.data.length;
       this.stats.packetsSent++;
@@ -282,6 +286,7 @@ export class PeerTransport {
     this.pump(now);
     this.#closed = true;
     this.#emitDtlsState();
+    for (let t = this.ice.pollTransmit(); t; t = this.ice.pollTransmit()) this.#finalTransmits.push(t);
     this.ice.close();
   }
 
@@ -310,6 +315,13 @@ export class PeerTransport {
             case 'closed':
             case 'error':
               log('dtls %s', e.type === 'error' ? e.error.message : `closed by ${e.initiator}`);
+              // Without DTLS the association is gone too (RFC 8261 6).
+              if (this.#sctp && !(e.type === 'closed' && e.initiator === 'local')) {
+                this.#events.push({
+                  type: 'datachannel',
+                  event: { type: 'aborted', reason: 'DTLS transport closed' },
+                });
+              }
               break;
           }
         }
