@@ -28,16 +28,29 @@ export function waitFor(target: EventTarget, type: string, predicate: () => bool
 
 export const LOOPBACK: RTCConfiguration = { bindAddresses: ['127.0.0.1'] };
 
-/** Trickle ICE between two connections in the same process. */
+/**
+ * Trickle ICE between two connections in the same process. Like a real signalling channel, a
+ * candidate that arrives before the remote description waits for it.
+ */
 export function trickle(a: RTCPeerConnection, b: RTCPeerConnection): void {
-  a.addEventListener('icecandidate', (e) => {
-    const c = (e as unknown as { candidate: { toJSON(): object } | null }).candidate;
-    if (c && !b.signalingState.startsWith('closed')) b.addIceCandidate(c.toJSON()).catch(() => {});
-  });
-  b.addEventListener('icecandidate', (e) => {
-    const c = (e as unknown as { candidate: { toJSON(): object } | null }).candidate;
-    if (c && !a.signalingState.startsWith('closed')) a.addIceCandidate(c.toJSON()).catch(() => {});
-  });
+  const forward = (from: RTCPeerConnection, to: RTCPeerConnection): void => {
+    const waiting: object[] = [];
+    const deliver = (c: object): void => {
+      if (to.signalingState === 'closed') return;
+      to.addIceCandidate(c).catch(() => {});
+    };
+    to.addEventListener('signalingstatechange', () => {
+      if (to.remoteDescription) for (const c of waiting.splice(0)) deliver(c);
+    });
+    from.addEventListener('icecandidate', (e) => {
+      const c = (e as unknown as { candidate: { toJSON(): object } | null }).candidate;
+      if (!c) return;
+      if (to.remoteDescription) deliver(c.toJSON());
+      else waiting.push(c.toJSON());
+    });
+  };
+  forward(a, b);
+  forward(b, a);
 }
 
 /** One offer/answer round from `offerer` to `answerer`. */

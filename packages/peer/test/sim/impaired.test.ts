@@ -1,0 +1,79 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { SimNetwork } from '@purertc/test/sim';
+import { describe, expect, it } from 'vitest';
+import { type RTCDataChannel, RTCPeerConnection } from '../../src/index.js';
+import { SimDriver } from './sim-driver.js';
+
+/** Advances virtual time in small steps, letting promise chains (signalling) run in between. */
+async function runUntil(net: SimNetwork, done: () => boolean, virtualLimitMs: number): Promise<boolean> {
+  const limit = net.now + virtualLimitMs;
+  while (!done() && net.now < limit) {
+    net.runFor(10);
+    await new Promise((r) => setImmediate(r));
+  }
+  return done();
+}
+
+function impairedPair(seed: number) {
+  const net = new SimNetwork({ seed });
+  const link = { delayMs: 25, loss: 0.1 };
+  const nat = net.addNat({
+    publicAddress: '203.0.113.1',
+    mapping: 'endpoint-independent',
+    filtering: 'address-and-port-dependent',
+  });
+  // 25 ms per link, two links each way: 100 ms round trip; 10% loss on every link crossing.
+  const hostA = net.addHost({ address: '192.168.1.10', behind: nat, uplink: link, downlink: link });
+  const hostB = net.addHost({ address: '198.51.100.7', uplink: link, downlink: link });
+  const a = new RTCPeerConnection({ driver: new SimDriver(net, hostA) });
+  const b = new RTCPeerConnection({ driver: new SimDriver(net, hostB) });
+  return { net, a, b };
+}
+
+describe('two purertc peers over test/sim: 10% loss, 100 ms RTT, NAT on one side', () => {
+  for (const seed of [1, 2]) {
+    it(`connect, open channels both ways and move 1 MB intact (seed ${seed})`, async () => {
+      const { net, a, b } = impairedPair(seed);
+      try {
+        const ch = a.createDataChannel('bulk');
+        let remote: RTCDataChannel | undefined;
+        b.ondatachannel = (e) => {
+          remote = e.channel;
+        };
+        // Candidates travel inside the descriptions (gathering in the simulator is immediate).
+        await a.setLocalDescription();
+        expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
+        await b.setRemoteDescription(a.localDescription!);
+        await b.setLocalDescription();
+        expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
+        await a.setRemoteDescription(b.localDescription!);
+        expect(
+          await runUntil(net, () => ch.readyState === 'open' && remote?.readyState === 'open', 30_000),
+        ).toBe(true);
+        expect(a.connectionState).toBe('connected');
+        expect(b.connectionState).toBe('connected');
+
+        const source = randomBytes(1024 * 1024);
+        const sink = createHash('sha256');
+        let received = 0;
+        remote!.onmessage = (e) => {
+          const data = Buffer.from(e.data as ArrayBuffer);
+          sink.update(data);
+          received += data.length;
+        };
+        for (let off = 0; off < source.length; off += 16_384) ch.send(source.subarray(off, off + 16_384));
+        expect(await runUntil(net, () => received === source.length, 120_000)).toBe(true);
+        expect(sink.digest('hex')).toBe(createHash('sha256').update(source).digest('hex'));
+
+        const back: string[] = [];
+        ch.onmessage = (e) => back.push(e.data as string);
+        for (let i = 0; i < 20; i++) remote!.send(`reply ${i}`);
+        expect(await runUntil(net, () => back.length === 20, 30_000)).toBe(true);
+        expect(back).toEqual(Array.from({ length: 20 }, (_, i) => `reply ${i}`));
+      } finally {
+        a.close();
+        b.close();
+      }
+    }, 60_000);
+  }
+});
