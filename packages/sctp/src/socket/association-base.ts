@@ -218,6 +218,7 @@ export abstract class AssociationBase {
   protected createTcb(params: TcbParams): void {
     this.tcb = new TransmissionControlBlock(params, this.options, this.sendQueue, (e) => this.events.push(e));
     this.sendQueue.setInterleaving(params.capabilities.messageInterleaving);
+    this.sendQueue.setPartialReliability(params.capabilities.partialReliability);
   }
 
   protected establish(now: number): void {

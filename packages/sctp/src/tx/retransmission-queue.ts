@@ -151,7 +151,7 @@ export class RetransmissionQueue {
     if (o.hasToRetransmit) {
       const ignoreCwnd = this.fastRetransmitPending;
       this.fastRetransmitPending = false;
-      if (ignoreCwnd || o.bytesInFlight < this.cwnd) {
+      if (ignoreCwnd || this.retransmitAllowed()) {
         const items = o.takeRetransmissions(now, space, hdr, (m) => this.abandon(m, now));
         for (const it of items) {
           space -= (hdr + it.fragment.payload.length + 3) & ~3;
@@ -168,12 +168,23 @@ export class RetransmissionQueue {
       if (maxPayload < 64 && out.length > 0) break;
       const p = this.sendQueue.produce(now, maxPayload & ~3 || maxPayload);
       if (!p) break;
+      if (p.expired) {
+        // Its rest is never sent; what was sent is abandoned and skipped by FORWARD-TSN.
+        this.abandon(p.expired, now);
+        continue;
+      }
       const item = o.insert(p.fragment, p.message, now);
       this.rwnd = Math.max(0, this.rwnd - p.fragment.payload.length);
       space -= (hdr + p.fragment.payload.length + 3) & ~3;
       out.push(this.sent(item));
     }
     return out;
+  }
+
+  /** RFC 9260 7.2.3: with cwnd at one MTU (after T3) only one packet may be in flight. */
+  private retransmitAllowed(): boolean {
+    const flight = this.outstanding.bytesInFlight;
+    return flight < this.cwnd && (this.cwnd > this.opts.mtu || flight === 0);
   }
 
   private sent(item: OutstandingItem): SentChunk {
@@ -183,7 +194,7 @@ export class RetransmissionQueue {
   /** Whether fill() could produce something now. */
   canSend(): boolean {
     const o = this.outstanding;
-    if (o.hasToRetransmit && (this.fastRetransmitPending || o.bytesInFlight < this.cwnd)) return true;
+    if (o.hasToRetransmit && (this.fastRetransmitPending || this.retransmitAllowed())) return true;
     if (!this.sendQueue.hasDataToSend) return false;
     if (o.bytesInFlight >= this.cwnd) return false;
     return this.rwnd > 0 || o.bytesInFlight === 0;

@@ -31,10 +31,10 @@ class OutgoingStream {
   }
 }
 
-export interface Produced {
-  message: OutgoingMessage;
-  fragment: Fragment;
-}
+export type Produced =
+  | { message: OutgoingMessage; fragment: Fragment; expired?: undefined }
+  /** A partially sent message whose lifetime ended: the caller abandons it (RFC 3758 3.5). */
+  | { expired: OutgoingMessage; message?: undefined; fragment?: undefined };
 
 /**
  * Per-stream FIFOs of messages waiting to be cut into chunks (dcSCTP's RRSendQueue), with
@@ -52,6 +52,13 @@ export class SendQueue {
   expiredBeforeSend = 0;
 
   constructor(private interleaving: boolean) {}
+
+  private partialReliability = true;
+
+  /** Decided by the handshake (RFC 3758): without it, sent data is never abandoned. */
+  setPartialReliability(on: boolean): void {
+    this.partialReliability = on;
+  }
 
   /** Decided by the handshake (RFC 8260 I-DATA); set before anything is sent. */
   setInterleaving(on: boolean): void {
@@ -113,6 +120,9 @@ export class SendQueue {
         this.scheduler.deactivate(streamId);
         if (this.sticky === streamId) this.sticky = undefined;
         continue;
+      }
+      if (this.partialReliability && m.offset > 0 && m.expiresAt !== undefined && now >= m.expiresAt) {
+        return { expired: m };
       }
       if (m.offset === 0) {
         if (m.expiresAt !== undefined && now >= m.expiresAt) {
