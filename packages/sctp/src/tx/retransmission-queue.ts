@@ -166,7 +166,9 @@ export class RetransmissionQueue {
       const maxPayload = Math.min(space - hdr, Math.max(this.rwnd, 1));
       // Avoid slivers: a fragment smaller than a quarter packet waits for the next packet.
       if (maxPayload < 64 && out.length > 0) break;
-      const p = this.sendQueue.produce(now, maxPayload & ~3 || maxPayload);
+      // A small message goes whole into the next packet rather than in two fragments.
+      const whole = out.length > 0 ? this.opts.mtu - 12 - hdr : 0;
+      const p = this.sendQueue.produce(now, maxPayload & ~3 || maxPayload, whole);
       if (!p) break;
       if (p.expired) {
         // Its rest is never sent; what was sent is abandoned and skipped by FORWARD-TSN.

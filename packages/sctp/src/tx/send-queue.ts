@@ -109,8 +109,12 @@ export class SendQueue {
     if (before > s.lowThreshold && s.bufferedAmount <= s.lowThreshold) this.lowEvents.push(streamId);
   }
 
-  /** Cuts the next fragment of at most `maxPayload` bytes, round-robin across streams. */
-  produce(now: number, maxPayload: number): Produced | undefined {
+  /**
+   * Cuts the next fragment of at most `maxPayload` bytes, round-robin across streams. With
+   * `fullPacketPayload` set, a message that would fit whole in a fresh packet is not split to
+   * fill the end of this one (undefined is returned instead).
+   */
+  produce(now: number, maxPayload: number, fullPacketPayload = 0): Produced | undefined {
     for (;;) {
       const streamId = this.sticky ?? this.scheduler.peek();
       if (streamId === undefined) return undefined;
@@ -137,6 +141,7 @@ export class SendQueue {
           this.scheduler.deactivate(streamId);
           continue;
         }
+        if (m.payload.length > maxPayload && m.payload.length <= fullPacketPayload) return undefined;
         if (m.unordered) m.mid = s.nextUnorderedMid++;
         else {
           m.ssn = s.nextSsn;
