@@ -358,9 +358,11 @@ export class RTCPeerConnection extends EventTarget {
       }
       const sdp = description.sdp ?? '';
       const parsed = parseSdp(sdp);
+      // W3C 4.4.1.5: syntax, then the signaling state, then the content.
+      const implicitRollback = needsImplicitRollback(this.#signaling.state, 'remote', type);
+      if (!implicitRollback) this.#signaling.peek('remote', type);
       const info = readRemoteTransport(parsed, type);
-      if (needsImplicitRollback(this.#signaling.state, 'remote', type)) this.#rollback();
-      this.#signaling.peek('remote', type);
+      if (implicitRollback) this.#rollback();
       if ((type === 'answer' || type === 'pranswer') && parsed.media.length !== this.#lines.length) {
         throw invalidAccessError('the answer does not have the offered m= sections');
       }
