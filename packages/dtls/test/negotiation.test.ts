@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ClientHello,
+  encodeClientHello,
+  parseClientHello,
+} from '../src/handshake/messages/client-hello.js';
+import { CipherSuite, DtlsClient, HandshakeType } from '../src/index.js';
+import { encodeRecord, parseDatagram } from '../src/record/record.js';
+import { cert, containsHandshake, drainEvents, makePair, NOW, pump, rewriteHandshake } from './helpers.js';
+
+function rewriteHello(fn: (ch: ClientHello) => ClientHello) {
+  return (from: unknown, d: Buffer, client: unknown) =>
+    from === client && containsHandshake(d, HandshakeType.client_hello)
+      ? rewriteHandshake(d, HandshakeType.client_hello, (b) => encodeClientHello(fn(parseClientHello(b))))
+      : d;
+}
+
+describe('negotiation failures end in the right alert', () => {
+  it('no cipher suite fits the server certificate: handshake_failure', () => {
+    const { client, server } = makePair({
+      cipherSuites: [CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256],
+    });
+    client.start(NOW);
+    pump(client, server);
+    expect(drainEvents(server)).toMatchObject([
+      { type: 'error', error: { reason: 'no-shared-cipher', alert: 40 } },
+    ]);
+    expect(drainEvents(client)).toMatchObject([
+      { type: 'error', error: { reason: 'alert-received', alert: 40 } },
+    ]);
+  });
+
+  it('a client without extended_master_secret is refused (RFC 7627 5.3)', () => {
+    const { client, server } = makePair({}, { requireCookie: false });
+    client.start(NOW);
+    const tap = rewriteHello((ch) => ({ ...ch, extensions: ch.extensions.filter((e) => e.type !== 23) }));
+    pump(client, server, NOW, (from, d) => tap(from, d, client));
+    expect(drainEvents(server)).toMatchObject([{ type: 'error', error: { reason: 'handshake-failure' } }]);
+  });
+
+  it('a client offering only DTLS 1.0 gets protocol_version', () => {
+    const { client, server } = makePair({}, { requireCookie: false });
+    client.start(NOW);
+    const tap = rewriteHello((ch) => ({ ...ch, version: 0xfeff }));
+    pump(client, server, NOW, (from, d) => tap(from, d, client));
+    expect(drainEvents(server)).toMatchObject([
+      { type: 'error', error: { reason: 'protocol-version', alert: 70 } },
+    ]);
+  });
+
+  it('no group in common: handshake_failure', () => {
+    const { client, server } = makePair({ groups: [0x0018] }, { groups: [0x001d] });
+    client.start(NOW);
+    pump(client, server);
+    expect(drainEvents(server)).toMatchObject([{ type: 'error', error: { reason: 'handshake-failure' } }]);
+  });
+
+  it('overlapping SRTP lists pick the server preference; disjoint lists connect without SRTP', () => {
+    const { client, server } = makePair({ srtpProfiles: [2] }, { srtpProfiles: [7, 1] });
+    client.start(NOW);
+    pump(client, server);
+    expect(drainEvents(client)).toMatchObject([{ type: 'connected', srtpProfile: undefined }]);
+    expect(() => client.srtpKeyingMaterial()).toThrow();
+  });
+});
+
+describe('retransmission paths (RFC 6347 4.2.4)', () => {
+  it('a lost final flight is resent when the client repeats its flight', () => {
+    const { client, server } = makePair();
+    client.start(NOW);
+    let dropped = 0;
+    pump(client, server, NOW, (from, d) => {
+      // Drop the server's CCS+Finished (the only server datagram carrying an epoch-1 record) once.
+      if (from === server && dropped === 0 && parseDatagram(d).records.some((r) => r.epoch === 1)) {
+        dropped++;
+        return undefined;
+      }
+      return d;
+    });
+    expect(dropped).toBe(1);
+    expect(client.state).toBe('connected');
+    expect(client.stats.retransmissions).toBe(1);
+    expect(server.stats.retransmissions).toBe(1);
+  });
+
+  it('a client accepts a server that restarts record numbering after its HelloVerifyRequest', () => {
+    const { client, server } = makePair();
+    client.start(NOW);
+    let sawHvr = false;
+    pump(client, server, NOW, (from, d) => {
+      if (from !== server) return d;
+      if (!sawHvr) {
+        sawHvr = true; // the HelloVerifyRequest itself, record 0
+        return d;
+      }
+      // A stateless server that restarts at 0 (RFC 6347 4.2.1 allows it): shift every epoch-0 record down.
+      const { records } = parseDatagram(d);
+      return Buffer.concat(records.map((r) => encodeRecord(r.epoch === 0 ? { ...r, seq: r.seq - 1 } : r)));
+    });
+    expect(client.state).toBe('connected');
+    expect(client.stats.replaysDropped).toBe(0);
+    expect(client.stats.retransmissions).toBe(0);
+  });
+
+  it('a client that never hears back gives up and reports handshake-timeout without alerting', () => {
+    const c = new DtlsClient({
+      certificate: cert(),
+      remoteFingerprints: [],
+      retransmit: { maxRetransmits: 2 },
+    });
+    c.start(NOW);
+    c.poll();
+    for (const t of [1000, 3000, 7000]) {
+      c.handleTimeout(NOW + t);
+    }
+    expect(c.state).toBe('failed');
+    expect(drainEvents(c)).toMatchObject([{ type: 'error', error: { reason: 'handshake-timeout' } }]);
+    expect(c.stats.retransmissions).toBe(2);
+    expect(c.nextDeadline()).toBeUndefined();
+  });
+});
