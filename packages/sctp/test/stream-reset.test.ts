@@ -16,6 +16,29 @@ describe('stream reset (RFC 6525)', () => {
     expect(p.eventsB).toContainEqual({ type: 'incoming-streams-reset', streams: [3] });
   });
 
+  it('resets hundreds of streams in packets that fit the MTU', () => {
+    let biggest = 0;
+    const p = new Pair({
+      filter: (bytes) => {
+        biggest = Math.max(biggest, bytes.length);
+        return false;
+      },
+    });
+    p.connect();
+    const ids = Array.from({ length: 600 }, (_, i) => i);
+    for (const id of ids) p.a.send(id, 51, Buffer.from('x'), {}, p.now);
+    p.a.resetStreams(ids);
+    p.flush();
+    const done = new Set<number>();
+    p.runUntil(() => {
+      for (const e of p.eventsA)
+        if (e.type === 'outgoing-streams-reset') for (const id of e.streams) done.add(id);
+      return done.size === 600;
+    }, 60_000);
+    expect(done.size).toBe(600);
+    expect(biggest).toBeLessThanOrEqual(1200);
+  });
+
   it('defers the reset until data up to the sender’s last TSN has arrived (In progress)', () => {
     let dropped = false;
     const seen: string[] = [];

@@ -101,10 +101,12 @@ export class DataTracker {
     return true;
   }
 
-  createSack(aRwnd: number): SackChunk {
+  /** `maxBytes` bounds the chunk so it always fits the packet (MTU less the common header). */
+  createSack(aRwnd: number, maxBytes = 1188): SackChunk {
     const gapBlocks: GapAckBlock[] = [];
+    const maxGaps = Math.min(MAX_GAP_BLOCKS, Math.floor((maxBytes - 16) / 4) - this.duplicates.length);
     for (const [s, e] of this.ranges) {
-      if (gapBlocks.length >= MAX_GAP_BLOCKS) break;
+      if (gapBlocks.length >= maxGaps) break;
       gapBlocks.push({ start: s - this.cumAck, end: e - this.cumAck });
     }
     const sack: SackChunk = {

@@ -1,5 +1,6 @@
 import { log } from '../common/log.js';
-import type { Chunk } from '../packet/chunk.js';
+import { wrap32 } from '../common/serial.js';
+import { type Chunk, chunkLength } from '../packet/chunk.js';
 import type { CookieEchoChunk } from '../packet/chunks/cookie-echo.js';
 import type { ForwardTsnChunk } from '../packet/chunks/forward-tsn.js';
 import type { IForwardTsnChunk } from '../packet/chunks/iforward-tsn.js';
@@ -62,23 +63,27 @@ export class SctpAssociation extends AssociationBase {
     const rq = tcb.rq;
     const canSendData = DATA_STATES.has(this.state) && rq.canSend();
     if (tcb.tracker.sackPending && (tcb.tracker.sackImmediately || canSendData)) {
-      const sack = tcb.tracker.createSack(tcb.reassembly.window);
+      const sack = tcb.tracker.createSack(tcb.reassembly.window, space);
       this.delayedAck.stop();
       chunks.push(sack);
-      space -= 16 + 4 * (sack.gapBlocks.length + sack.duplicateTsns.length);
+      space -= chunkLength(sack);
     }
+    // Control chunks that do not fit beside what is already in the packet get a packet of their own.
+    const add = (c: Chunk) => {
+      const n = (chunkLength(c) + 3) & ~3;
+      if (n <= space) {
+        chunks.push(c);
+        space -= n;
+      } else this.queueControl([c], tcb.peerTag);
+    };
     if (rq.forwardTsnPending && tcb.capabilities.partialReliability) {
       const fwd = rq.forwardTsn(tcb.capabilities.messageInterleaving);
-      if (fwd) {
-        chunks.push(fwd);
-        space -= 8 + (fwd.type === 'forward-tsn' ? 4 : 8) * fwd.skipped.length;
-      }
+      if (fwd) add(fwd);
     }
     if (tcb.capabilities.reconfig && DATA_STATES.has(this.state)) {
       const rc = tcb.reset.poll(rq.nextTsnWire);
       if (rc) {
-        chunks.push(rc);
-        space -= 64;
+        add(rc);
         this.reconfigTimer.start(now, this.rto.rto);
       }
     }
@@ -547,9 +552,6 @@ export class SctpAssociation extends AssociationBase {
 
   private sendShutdown(): void {
     const tcb = this.tcb!;
-    this.queueControl(
-      [{ type: 'shutdown', cumulativeTsnAck: tcb.tracker.createSack(0).cumulativeTsnAck }],
-      tcb.peerTag,
-    );
+    this.queueControl([{ type: 'shutdown', cumulativeTsnAck: wrap32(tcb.tracker.cumAck) }], tcb.peerTag);
   }
 }

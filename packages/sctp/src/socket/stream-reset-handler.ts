@@ -56,9 +56,10 @@ export class StreamResetHandler {
   /** The RE-CONFIG chunk to send now, if any; `nextTsn` is the next TSN we would assign. */
   poll(nextTsnWire: number): ReconfigChunk | undefined {
     if (!this.inFlight && this.pending.size > 0) {
-      const streams = [...this.pending];
+      // At most 256 streams per request so the RE-CONFIG fits a packet; the rest go next time.
+      const streams = [...this.pending].slice(0, 256);
       if (!this.sendQueue.canReset(streams)) return undefined;
-      this.pending.clear();
+      for (const id of streams) this.pending.delete(id);
       this.inFlight = { seq: this.nextRequestSeq, streams, senderLastTsn: (nextTsnWire - 1) >>> 0 };
       this.nextRequestSeq = (this.nextRequestSeq + 1) >>> 0;
       this.sendRequested = true;
