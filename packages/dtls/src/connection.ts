@@ -31,13 +31,15 @@ import {
   type DtlsRole,
 } from './options.js';
 import { encodeAlert, parseAlert } from './record/alert.js';
-import { parseDatagram } from './record/record.js';
+import { type DtlsRecord, parseDatagram } from './record/record.js';
 import { Dtls12RecordLayer } from './record/record-layer.js';
 import { type SrtpKeyingMaterial, splitSrtpKeyingMaterial } from './srtp-keys.js';
 
 const log = debuglog('purertc:dtls');
 /** RFC 6347 4.1 / RFC 5246 6.2.1: a record's plaintext is at most 2^14 bytes. */
 export const MAX_APPLICATION_DATA = 16384;
+/** Records of epoch 1 held while the keys are not derived yet, and early application data. */
+const MAX_EARLY_RECORDS = 8;
 
 export type DtlsState = 'new' | 'handshaking' | 'connected' | 'closed' | 'failed';
 
@@ -61,6 +63,8 @@ export abstract class DtlsConnection {
   private readonly outgoing: Buffer[] = [];
   private readonly events: DtlsEvent[] = [];
   private lastFlight: FlightMessage[] | undefined;
+  private readonly earlyRecords: DtlsRecord[] = [];
+  private readonly earlyData: Buffer[] = [];
   /** Our next handshake message_seq (RFC 6347 4.2.2). */
   protected nextSendSeq = 0;
   protected suite: CipherSuiteInfo | undefined;
@@ -201,39 +205,71 @@ export abstract class DtlsConnection {
     let retransmitRequested = false;
     for (const record of records) {
       if (this.currentState === 'closed' || this.currentState === 'failed') return;
-      // RFC 6347 4.1: once connected only the handshake's retransmissions may still come unprotected;
-      // a plaintext alert or CCS there would let an off-path sender tear the connection down.
-      if (this.currentState === 'connected' && record.epoch === 0 && record.type !== ContentType.handshake) {
-        this.stats.recordsDropped++;
-        continue;
-      }
-      const opened = this.records.unprotect(record);
-      if (typeof opened === 'string') {
-        this.stats.recordsDropped++;
-        if (opened === 'replay') this.stats.replaysDropped++;
-        if (opened === 'bad-auth') this.stats.authFailures++;
-        continue;
-      }
-      switch (opened.type) {
-        case ContentType.handshake:
-          if (this.handleHandshakeRecord(opened.data, opened.epoch, now)) retransmitRequested = true;
-          break;
-        case ContentType.change_cipher_spec:
-          // RFC 6347 4.1: the epoch in each record says which keys apply; CCS carries no other meaning here.
-          if (opened.data.length !== 1 || opened.data[0] !== 1) this.stats.recordsDropped++;
-          break;
-        case ContentType.alert:
-          this.handleAlert(opened.data);
-          break;
-        case ContentType.application_data:
-          if (this.currentState === 'connected' && opened.epoch > 0)
-            this.emit({ type: 'data', data: opened.data });
-          else this.stats.recordsDropped++;
-          break;
+      if (this.handleRecord(record, now)) retransmitRequested = true;
+      // Records of the next epoch that overtook the key exchange can be read now.
+      if (this.earlyRecords.length > 0 && this.records.hasReadEpoch(1)) {
+        for (const early of this.earlyRecords.splice(0)) {
+          if (this.currentState !== 'handshaking' && this.currentState !== 'connected') break;
+          if (this.handleRecord(early, now)) retransmitRequested = true;
+        }
       }
     }
     // RFC 6347 4.2.4: a retransmitted peer flight means ours was lost; answer once per datagram.
     if (retransmitRequested) this.retransmit();
+  }
+
+  /** Returns true when the record repeats a handshake message already processed. */
+  private handleRecord(record: DtlsRecord, now: number): boolean {
+    // RFC 6347 4.1: once connected only the handshake's retransmissions may still come unprotected;
+    // a plaintext alert or CCS there would let an off-path sender tear the connection down.
+    if (this.currentState === 'connected' && record.epoch === 0 && record.type !== ContentType.handshake) {
+      this.stats.recordsDropped++;
+      return false;
+    }
+    const opened = this.records.unprotect(record);
+    if (typeof opened === 'string') {
+      // RFC 6347 4.1: the next epoch's records may arrive before the keys exist; keep a few.
+      if (
+        opened === 'unknown-epoch' &&
+        record.epoch === 1 &&
+        this.currentState === 'handshaking' &&
+        this.earlyRecords.length < MAX_EARLY_RECORDS
+      ) {
+        this.earlyRecords.push(record);
+        return false;
+      }
+      this.stats.recordsDropped++;
+      if (opened === 'replay') this.stats.replaysDropped++;
+      if (opened === 'bad-auth') this.stats.authFailures++;
+      return false;
+    }
+    switch (opened.type) {
+      case ContentType.handshake:
+        return this.handleHandshakeRecord(opened.data, opened.epoch, now);
+      case ContentType.change_cipher_spec:
+        // RFC 6347 4.1: the epoch in each record says which keys apply; CCS carries no other meaning here.
+        if (opened.data.length !== 1 || opened.data[0] !== 1) this.stats.recordsDropped++;
+        return false;
+      case ContentType.alert:
+        this.handleAlert(opened.data);
+        return false;
+      case ContentType.application_data:
+        if (this.currentState === 'connected' && opened.epoch > 0) {
+          this.emit({ type: 'data', data: opened.data });
+        } else if (
+          opened.epoch > 0 &&
+          this.currentState === 'handshaking' &&
+          this.earlyData.length < MAX_EARLY_RECORDS
+        ) {
+          // Authenticated with this handshake's keys but ahead of the peer's Finished: hold it until
+          // the Finished verifies, then deliver (never before).
+          this.earlyData.push(opened.data);
+        } else {
+          this.stats.recordsDropped++;
+        }
+        return false;
+    }
+    return false;
   }
 
   /** Returns true when the record repeated a message we already processed. */
@@ -350,12 +386,14 @@ export abstract class DtlsConnection {
 
   protected becomeConnected(): void {
     this.currentState = 'connected';
+    this.earlyRecords.length = 0;
     this.emit({
       type: 'connected',
       cipherSuite: this.suite!.name,
       srtpProfile: this.srtpProfile,
       peerCertificate: this.peerCertificate!,
     });
+    for (const data of this.earlyData.splice(0)) this.emit({ type: 'data', data });
   }
 
   // ---- application API -----------------------------------------------------------------------
@@ -441,6 +479,8 @@ export abstract class DtlsConnection {
     if (alertPeer) this.sendAlert(AlertLevel.fatal, error.alert);
     this.timer.stop();
     this.lastFlight = undefined;
+    this.earlyRecords.length = 0;
+    this.earlyData.length = 0;
     this.currentState = 'failed';
     this.emit({ type: 'error', error });
   }

@@ -119,3 +119,42 @@ describe('retransmission paths (RFC 6347 4.2.4)', () => {
     expect(c.nextDeadline()).toBeUndefined();
   });
 });
+
+describe('records that overtake the key exchange (RFC 6347 4.1)', () => {
+  it('holds an epoch-1 Finished that arrives before the ClientKeyExchange, without a retransmission', () => {
+    const { client, server } = makePair({ mtu: 300 }, { mtu: 300 });
+    client.start(NOW);
+    let reversed = false;
+    // Deliver the client's flight 5 datagrams in reverse order.
+    const held: Buffer[] = [];
+    for (let step = 0; step < 20; step++) {
+      for (let d = client.poll(); d; d = client.poll()) held.push(d);
+      if (held.some((d) => parseDatagram(d).records.some((r) => r.epoch === 1)) && !reversed) {
+        reversed = true;
+        held.reverse();
+      }
+      for (const d of held.splice(0)) server.handle(d, NOW);
+      for (let d = server.poll(); d; d = server.poll()) client.handle(d, NOW);
+    }
+    expect(reversed).toBe(true);
+    expect(server.state).toBe('connected');
+    expect(client.state).toBe('connected');
+    expect(client.stats.retransmissions + server.stats.retransmissions).toBe(0);
+  });
+
+  it('delivers application data that overtook the Finished only after the Finished verified', () => {
+    const { client, server } = makePair();
+    client.start(NOW);
+    for (let step = 0; step < 10; step++) {
+      for (let d = client.poll(); d; d = client.poll()) server.handle(d, NOW);
+      const fromServer: Buffer[] = [];
+      for (let d = server.poll(); d; d = server.poll()) fromServer.push(d);
+      if (server.state === 'connected' && client.state !== 'connected' && fromServer.length > 0) {
+        server.send(Buffer.from('early'));
+        fromServer.unshift(server.poll()!); // the data record goes first
+      }
+      for (const d of fromServer) client.handle(d, NOW);
+    }
+    expect(drainEvents(client).map((e) => e.type)).toEqual(['connected', 'data']);
+  });
+});
