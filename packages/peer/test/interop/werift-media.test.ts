@@ -45,7 +45,7 @@ describe('RTP between purertc and werift over loopback', () => {
       'connected',
     );
     const pt = sender.getParameters().codecs[0]!.payloadType;
-    FRAMES.forEach((payload, i) =>
+    for (const [i, payload] of FRAMES.entries()) {
       track.writeRtp({
         marker: true,
         payloadType: pt,
@@ -56,8 +56,8 @@ describe('RTP between purertc and werift over loopback', () => {
         extension: undefined,
         payload,
         paddingLength: 0,
-      }),
-    );
+      });
+    }
     await within(all, 10_000, 'RTP at werift');
     expect(got.map((b) => b.toString())).toEqual(FRAMES.map((b) => b.toString()));
   });
