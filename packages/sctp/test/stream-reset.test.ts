@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePacket } from '../src/index.js';
+import { parsePacket, SctpAssociation } from '../src/index.js';
 import { Pair } from './helpers/pair.js';
 
 describe('stream reset (RFC 6525)', () => {
@@ -144,5 +144,26 @@ describe('handshake variants', () => {
     expect(p.b.state).toBe('closed');
     const answer = p.b.pollTransmit(p.now);
     expect(answer && parsePacket(answer).chunks[0]).toMatchObject({ type: 'error', causes: [{ code: 3 }] });
+  });
+});
+
+describe('SNAP (INIT chunks exchanged out of band)', () => {
+  it('starts both ends from each other’s INIT with no handshake on the wire', () => {
+    const p = new Pair();
+    const initA = p.a.localInitForSnap();
+    const initB = p.b.localInitForSnap();
+    expect(initA[0]).toBe(1); // an INIT chunk
+    expect(p.a.startWithPeerInit(initB, 0)).toBe(true);
+    expect(p.b.startWithPeerInit(initA, 0)).toBe(true);
+    expect(p.a.state).toBe('established');
+    p.a.send(1, 51, Buffer.from('snap'), {}, p.now);
+    p.flush();
+    p.runUntil(() => p.messages('b').length === 1, 5000);
+    expect(p.messages('b')[0]!.data.toString()).toBe('snap');
+    const c = new SctpAssociation();
+    c.localInitForSnap();
+    expect(c.startWithPeerInit(Buffer.from([1, 0, 0, 4]), 0)).toBe(false); // truncated INIT
+    expect(c.startWithPeerInit(Buffer.from([9, 0, 0, 4]), 0)).toBe(false); // not an INIT
+    expect(c.state).toBe('closed');
   });
 });

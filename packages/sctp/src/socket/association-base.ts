@@ -1,6 +1,7 @@
-import type { Chunk } from '../packet/chunk.js';
+import { type Chunk, parseChunk } from '../packet/chunk.js';
 import type { InitChunk } from '../packet/chunks/init.js';
 import { ErrorCauseCode } from '../packet/error-cause.js';
+import { SctpParseError } from '../packet/parse-error.js';
 import { serializePacket } from '../packet/sctp-packet.js';
 import { Timer, TimerSet } from '../timer/timer.js';
 import type { OutgoingMessage, SendOptions } from '../tx/outgoing-message.js';
@@ -9,7 +10,7 @@ import { SendQueue } from '../tx/send-queue.js';
 import type { AssociationState } from './association-state.js';
 import { abortChunk } from './data-chunks.js';
 import { type AssociationEvent, type AssociationStats, emptyStats } from './events.js';
-import { buildInit } from './handshake.js';
+import { buildInit, tcbFromInitAck } from './handshake.js';
 import { HeartbeatHandler } from './heartbeat-handler.js';
 import { type AssociationOptions, DEFAULT_OPTIONS } from './options.js';
 import { CookieCodec } from './state-cookie.js';
@@ -61,6 +62,7 @@ export abstract class AssociationBase {
   protected nextMessageId = 1;
   protected remoteMaxMessageSize: number | undefined;
   protected ended = false;
+  private snapInit: InitChunk | undefined;
 
   constructor(options: Partial<AssociationOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -86,6 +88,46 @@ export abstract class AssociationBase {
     this.queueControl([this.pendingInit], 0);
     this.t1Init.start(now, this.options.rtoInitial);
     this.state = 'cookie-wait';
+  }
+
+  /**
+   * SNAP (SCTP Negotiation Acceleration, draft-hancke-tsvwg-snap): the INIT chunk to put in SDP
+   * (a=sctp-init) instead of sending it. Pair with `startWithPeerInit`.
+   */
+  localInitForSnap(): Buffer {
+    if (!this.snapInit) this.snapInit = buildInit(this.options, this.randomTag(), this.random32());
+    return Buffer.from(serializePacket(this.header(0, [this.snapInit])).subarray(12));
+  }
+
+  /**
+   * SNAP: builds the association from both INIT chunks exchanged out of band, with no handshake
+   * on the wire. Returns false (and changes nothing) when the peer's INIT is not usable.
+   */
+  startWithPeerInit(peerInitChunk: Uint8Array, now: number): boolean {
+    this.now = now;
+    if (this.state !== 'closed' || this.ended) return false;
+    const local = this.snapInit;
+    let peer: Chunk | undefined;
+    try {
+      const raw = Buffer.from(peerInitChunk);
+      if (raw.length < 4 || raw.readUInt16BE(2) > raw.length) return false;
+      peer = parseChunk(raw[0]!, raw[1]!, raw.subarray(4, raw.readUInt16BE(2)));
+    } catch (e) {
+      if (e instanceof SctpParseError) return false;
+      throw e;
+    }
+    if (
+      !local ||
+      peer.type !== 'init' ||
+      peer.initiateTag === 0 ||
+      peer.outboundStreams === 0 ||
+      peer.inboundStreams === 0
+    ) {
+      return false;
+    }
+    this.createTcb(tcbFromInitAck(this.options, local, { ...peer, type: 'init-ack' }));
+    this.establish(now);
+    return true;
   }
 
   send(
