@@ -286,3 +286,120 @@ async function serverAgainstOpenSsl(suite: CipherSuiteInfo): Promise<void> {
   driver.send(Buffer.from('hello from purertc\n'));
   await ossl.waitFor(/hello from purertc/);
 }
+
+/**
+ * A UDP relay between our endpoint and OpenSSL that drops chosen datagrams (counted per direction),
+ * so both implementations must retransmit and reassemble fragments from each other.
+ */
+async function lossyRelay(target: number, dropToTarget: Set<number>, dropFromTarget: Set<number>) {
+  const { createSocket } = await import('node:dgram');
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  let peer: { port: number } | undefined;
+  let toTarget = 0;
+  let fromTarget = 0;
+  sock.on('message', (msg, rinfo) => {
+    if (rinfo.port === target) {
+      if (!peer || dropFromTarget.has(fromTarget++)) return;
+      sock.send(msg, peer.port, '127.0.0.1');
+    } else {
+      peer = { port: rinfo.port };
+      if (dropToTarget.has(toTarget++)) return;
+      sock.send(msg, target, '127.0.0.1');
+    }
+  });
+  return { port: sock.address().port, close: () => sock.close() };
+}
+
+describe.skipIf(!hasOpenSsl())('OpenSSL interop under loss with small MTUs', () => {
+  it('our client (MTU 256) and s_server (-mtu 300) complete despite dropped datagrams both ways', async () => {
+    const tmp = tempPem({ server: cert('rsa', 1) });
+    cleanups.push(tmp.dispose);
+    const ossl = new OpenSslProcess([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      '127.0.0.1:0',
+      '-cert',
+      join(tmp.dir, 'server.crt'),
+      '-key',
+      join(tmp.dir, 'server.key'),
+      '-mtu',
+      '300',
+      '-Verify',
+      '1',
+      '-naccept',
+      '1',
+      ...SRTP_ARGS,
+      ...EXPORT_ARGS,
+    ]);
+    cleanups.push(() => ossl.kill());
+    const port = Number((await ossl.waitFor(/ACCEPT .*:(\d+)/))[1]);
+    // Lose our second datagram (the cookie ClientHello) and a fragment of OpenSSL's certificate flight.
+    const relay = await lossyRelay(port, new Set([1, 4]), new Set([2]));
+    cleanups.push(relay.close);
+    const events: DtlsEvent[] = [];
+    const client = new DtlsClient({
+      certificate: cert('rsa', 0),
+      remoteFingerprints: cert('rsa', 1).getFingerprints(),
+      mtu: 256,
+      retransmit: { initialMs: 150 },
+    });
+    const driver = await DtlsUdpDriver.open(client, {
+      remote: { address: '127.0.0.1', port: relay.port },
+      onEvent: collect(events),
+    });
+    cleanups.push(() => driver.close());
+    driver.start();
+    await waitUntil(
+      () => events.some((e) => e.type === 'connected' || e.type === 'error'),
+      15_000,
+      'lossy handshake',
+    );
+    expect(events.find((e) => e.type === 'connected')).toBeDefined();
+    expect(client.stats.retransmissions).toBeGreaterThan(0);
+    const km = (await ossl.waitFor(/Keying material: ([0-9A-F]+)/))[1]!;
+    expect(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60).toString('hex').toUpperCase()).toBe(km);
+  }, 20_000);
+
+  it('s_client (-mtu 300) and our server (MTU 256) complete despite dropped datagrams both ways', async () => {
+    const tmp = tempPem({ client: cert('ecdsa', 0) });
+    cleanups.push(tmp.dispose);
+    const events: DtlsEvent[] = [];
+    const server = new DtlsServer({
+      certificate: cert('rsa', 1),
+      remoteFingerprints: cert('ecdsa', 0).getFingerprints(),
+      mtu: 256,
+      retransmit: { initialMs: 150 },
+    });
+    const driver = await DtlsUdpDriver.open(server, { onEvent: collect(events) });
+    cleanups.push(() => driver.close());
+    driver.start();
+    // Lose OpenSSL's first cookie-bearing ClientHello and one fragment of our certificate flight.
+    const relay = await lossyRelay(driver.port, new Set([1]), new Set([2]));
+    cleanups.push(relay.close);
+    const ossl = new OpenSslProcess([
+      's_client',
+      '-dtls1_2',
+      '-connect',
+      `127.0.0.1:${relay.port}`,
+      '-mtu',
+      '300',
+      '-cert',
+      join(tmp.dir, 'client.crt'),
+      '-key',
+      join(tmp.dir, 'client.key'),
+      ...SRTP_ARGS,
+      ...EXPORT_ARGS,
+    ]);
+    cleanups.push(() => ossl.kill());
+    await waitUntil(
+      () => events.some((e) => e.type === 'connected' || e.type === 'error'),
+      15_000,
+      'lossy handshake',
+    );
+    expect(events.find((e) => e.type === 'connected')).toBeDefined();
+    const km = (await ossl.waitFor(/Keying material: ([0-9A-F]+)/))[1]!;
+    expect(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60).toString('hex').toUpperCase()).toBe(km);
+  }, 20_000);
+});
