@@ -83,7 +83,7 @@ describe('data channels over two associations', () => {
   it('opens channels from both ends with DCEP, even ids for the DTLS client and odd for the server', () => {
     const { a, b, ea, eb, pair } = channels();
     a.connect(0);
-    const ca = a.createChannel({ label: 'chat ✓ 日本', protocol: 'proto' });
+    const ca = a.createChannel({ label: 'chat ✓ 日本', protocol: 'proto', priority: 512 });
     const cb = b.createChannel({ label: 'from-b', ordered: false, maxRetransmits: 0 });
     pair.flush();
     pair.runUntil(
@@ -93,7 +93,7 @@ describe('data channels over two associations', () => {
     expect(cb.id % 2).toBe(1);
     const openedAtB = eb.find((e) => e.type === 'channel-open');
     expect(openedAtB).toMatchObject({
-      channel: { id: ca.id, label: 'chat ✓ 日本', protocol: 'proto', ordered: true },
+      channel: { id: ca.id, label: 'chat ✓ 日本', protocol: 'proto', ordered: true, priority: 512 },
     });
     const openedAtA = ea.find((e) => e.type === 'channel-open');
     expect(openedAtA).toMatchObject({

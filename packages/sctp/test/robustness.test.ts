@@ -228,3 +228,26 @@ describe('robustness', () => {
     });
   });
 });
+
+describe('heartbeat (RFC 9260 8.3)', () => {
+  it('probes an idle path every HB.interval and aborts when heartbeats go unanswered', () => {
+    let answer = true;
+    let heartbeats = 0;
+    const p = new Pair({
+      filter: (bytes, from) => {
+        const chunks = parsePacket(bytes).chunks;
+        if (from === 'a' && chunks.some((c) => c.type === 'heartbeat')) heartbeats++;
+        return !answer && from === 'b' && chunks.some((c) => c.type === 'heartbeat-ack');
+      },
+    });
+    p.connect();
+    const start = p.now;
+    p.runUntil(() => heartbeats >= 3, 200_000);
+    expect(heartbeats).toBe(3);
+    expect(p.now - start).toBeGreaterThanOrEqual(3 * 30_000);
+    expect(p.a.state).toBe('established');
+    answer = false;
+    p.runUntil(() => p.a.state === 'closed', 30 * 60_000);
+    expect(p.eventsA.find((e) => e.type === 'aborted')).toMatchObject({ reason: 'heartbeat not answered' });
+  });
+});
