@@ -13,21 +13,25 @@ import { waitUntil } from './interop-helpers.js';
 
 // werift speaks ECDHE_ECDSA/RSA with AES-128-GCM, X25519/P-256, and SRTP profiles 1 and 7.
 const ECDSA_SHA256 = { hash: 4 as const, signature: 3 as const };
+const RSA_SHA256 = { hash: 4 as const, signature: 1 as const };
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-describe('interop with werift DTLS in one process over loopback UDP', () => {
+describe.each([
+  { keyType: 'ecdsa' as const, sig: ECDSA_SHA256, suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
+  { keyType: 'rsa' as const, sig: RSA_SHA256, suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' },
+])('interop with werift DTLS in one process over loopback UDP ($keyType)', ({ keyType, sig, suite }) => {
   it('our client -> werift server, with echo and matching exporter', async () => {
-    const weriftCert = cert('ecdsa', 1).toPem();
+    const weriftCert = cert(keyType, 1).toPem();
     const transport = await UdpTransport.init('udp4');
     const server = new WeriftDtlsServer({
       transport,
       cert: weriftCert.cert,
       key: weriftCert.key,
-      signatureHash: ECDSA_SHA256,
+      signatureHash: sig,
       certificateRequest: true,
       extendedMasterSecret: true,
       srtpProfiles: [
@@ -47,8 +51,8 @@ describe('interop with werift DTLS in one process over loopback UDP', () => {
 
     const events: DtlsEvent[] = [];
     const client = new DtlsClient({
-      certificate: cert('ecdsa', 0),
-      remoteFingerprints: cert('ecdsa', 1).getFingerprints(),
+      certificate: cert(keyType, 0),
+      remoteFingerprints: cert(keyType, 1).getFingerprints(),
       retransmit: { initialMs: 200 },
     });
     const driver = await DtlsUdpDriver.open(client, {
@@ -63,14 +67,14 @@ describe('interop with werift DTLS in one process over loopback UDP', () => {
       'handshake',
     );
     expect(events.find((e) => e.type === 'connected')).toMatchObject({
-      cipherSuite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      cipherSuite: suite,
       srtpProfile: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
     });
     await waitUntil(() => weriftConnected, 8000, 'werift connected');
     expect(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60)).toEqual(
       server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60),
     );
-    expect(fingerprint(server.remoteCertificate!)).toEqual(cert('ecdsa', 0).getFingerprints()[0]);
+    expect(fingerprint(server.remoteCertificate!)).toEqual(cert(keyType, 0).getFingerprints()[0]);
     driver.send(Buffer.from('ping'));
     await waitUntil(
       () => events.some((e) => e.type === 'data' && e.data.toString() === 'echo:ping'),
@@ -80,11 +84,11 @@ describe('interop with werift DTLS in one process over loopback UDP', () => {
   });
 
   it('werift client -> our server, with echo and matching exporter', async () => {
-    const weriftCert = cert('ecdsa', 0).toPem();
+    const weriftCert = cert(keyType, 0).toPem();
     const events: DtlsEvent[] = [];
     const server = new DtlsServer({
-      certificate: cert('ecdsa', 1),
-      remoteFingerprints: cert('ecdsa', 0).getFingerprints(),
+      certificate: cert(keyType, 1),
+      remoteFingerprints: cert(keyType, 0).getFingerprints(),
       retransmit: { initialMs: 200 },
     });
     const driver = await DtlsUdpDriver.open(server, {
@@ -102,7 +106,7 @@ describe('interop with werift DTLS in one process over loopback UDP', () => {
       transport,
       cert: weriftCert.cert,
       key: weriftCert.key,
-      signatureHash: ECDSA_SHA256,
+      signatureHash: sig,
       certificateRequest: true,
       extendedMasterSecret: true,
       srtpProfiles: [SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80],
@@ -122,7 +126,7 @@ describe('interop with werift DTLS in one process over loopback UDP', () => {
       'handshake',
     );
     expect(events.find((e) => e.type === 'connected')).toMatchObject({
-      cipherSuite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      cipherSuite: suite,
       srtpProfile: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
     });
     await waitUntil(() => weriftConnected, 8000, 'werift connected');
