@@ -35,6 +35,11 @@ export interface PeerDriver {
   send(socketId: string, address: string, port: number, data: Uint8Array): void;
   /** The single timer: calls `callback` at `at` (driver clock); undefined cancels it. */
   setTimer(at: number | undefined, callback: () => void): void;
+  /**
+   * Resolves a host name a remote candidate carries (mDNS `.local` or DNS); [] when it does not
+   * resolve. Optional: without it such candidates are ignored.
+   */
+  resolveHostname?(name: string): Promise<string[]>;
   /** Releases every socket and the timer. */
   close(): void;
 }

@@ -16,6 +16,7 @@ import {
 } from '@purertc/ice';
 import type { DatagramHandler, GatherOptions, PeerDriver } from '../driver/driver.js';
 import { parseIceServerUrl } from '../driver/ice-server-url.js';
+import { HostnameLookup } from './hostname-lookup.js';
 
 const log = debuglog('purertc:peer');
 
@@ -51,6 +52,7 @@ export class NodeDriver implements PeerDriver {
   #timer: NodeJS.Timeout | undefined;
   #waits = new Set<NodeJS.Timeout>();
   #closed = false;
+  #lookup: HostnameLookup | undefined;
 
   constructor(options: NodeDriverOptions = {}) {
     this.#options = options;
@@ -126,9 +128,16 @@ export class NodeDriver implements PeerDriver {
     );
   }
 
+  resolveHostname(name: string): Promise<string[]> {
+    if (this.#closed) return Promise.resolve([]);
+    this.#lookup ??= new HostnameLookup();
+    return this.#lookup.resolve(name);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#lookup?.close();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const t of this.#waits) clearTimeout(t);

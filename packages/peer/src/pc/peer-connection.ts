@@ -971,6 +971,14 @@ export class RTCPeerConnection extends EventTarget {
       case 'rtp':
         this.#routeRtp(e.packet);
         break;
+      case 'resolve-address': {
+        const io = this.#io;
+        const resolving = this.#driver.resolveHostname?.(e.name) ?? Promise.resolve([]);
+        void resolving.then((addresses) => {
+          if (!this.#closed) io?.run(() => io.transport.ice.resolveRemoteAddress(e.name, addresses));
+        });
+        break;
+      }
       default:
         break;
     }
