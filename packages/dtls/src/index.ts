@@ -34,6 +34,7 @@ export { DEFAULT_RETRANSMIT_POLICY, type RetransmitPolicy } from './flight/retra
 export { CookieAuthority } from './handshake/cookie.js';
 export { type HelloVerdict, inspectClientHello } from './handshake/hello-verifier.js';
 export { DtlsUdpDriver, type UdpPeer } from './node/udp-driver.js';
+export { DtlsUdpServer, type DtlsUdpServerOptions } from './node/udp-server.js';
 export {
   DEFAULT_CIPHER_SUITES,
   DEFAULT_GROUPS,
