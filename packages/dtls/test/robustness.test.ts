@@ -167,3 +167,26 @@ describe('epochs after the handshake', () => {
     expect(drainEvents(client)).toEqual([]);
   });
 });
+
+describe('the stateless front door never throws', () => {
+  it('inspectClientHello on arbitrary and mutated datagrams', () => {
+    const auth = new CookieAuthority(Buffer.alloc(32, 1));
+    const hello = firstHello(3);
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 6 }),
+        (junk, flips) => {
+          const mutated = Buffer.from(hello);
+          for (const [pos, v] of flips) mutated[pos % mutated.length] = v;
+          for (const d of [Buffer.from(junk), mutated]) {
+            const v = inspectClientHello(d, 'x', auth);
+            expect(['accept', 'reply', 'drop']).toContain(v.action);
+            expect(v.action).not.toBe('accept');
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
