@@ -87,11 +87,39 @@ describe('ICE agent over the simulated network', () => {
       expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 15_000 })).toBe(true);
       // b sees a from the NAT's public address: a peer-reflexive or server-reflexive remote.
       expect(b.agent.selectedPair?.remote.address).toBe('203.0.113.1');
+      if (mapping === 'address-and-port-dependent') {
+        // The mapping towards b differs from the one the STUN server saw: a learns a prflx.
+        const srflx = a.agent.localCandidateList.find((c) => c.type === 'srflx')!;
+        const prflx = a.agent.localCandidateList.find((c) => c.type === 'prflx');
+        expect(prflx?.address).toBe('203.0.113.1');
+        expect(prflx?.port).not.toBe(srflx.port);
+      }
       exchange(net, a, b);
     });
   }
 
-  it('connects with 20% loss in both directions', () => {
+  it('connects through port-restricted cone NATs on both sides (srflx to srflx hole punching)', () => {
+    const net = new SimNetwork({ seed: 17 });
+    const stun = addStunServer(net, '192.0.2.100');
+    const cone = { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent' } as const;
+    const natA = net.addNat({ publicAddress: '203.0.113.1', ...cone });
+    const natB = net.addNat({ publicAddress: '203.0.113.2', ...cone });
+    const ha = net.addHost({ address: '10.0.0.2', behind: natA, uplink: { delayMs: 15 } });
+    const hb = net.addHost({ address: '10.0.1.2', behind: natB, uplink: { delayMs: 15 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(61) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(62) }, 'b');
+    a.bindHost('s0');
+    a.gatherSrflx('s0', stun);
+    b.bindHost('s0');
+    b.gatherSrflx('s0', stun);
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 15_000 })).toBe(true);
+    expect(a.agent.selectedPair?.remote.address).toBe('203.0.113.2');
+    expect(b.agent.selectedPair?.remote.address).toBe('203.0.113.1');
+    exchange(net, a, b);
+  });
+
+  it('connects with 20% loss on every link (36% per direction end to end)', () => {
     const net = new SimNetwork({ seed: 11 });
     const link = { delayMs: 20, jitterMs: 5, loss: 0.2 };
     const ha = net.addHost({ address: '198.51.100.1', uplink: link, downlink: link });

@@ -401,7 +401,10 @@ export class IceAgent {
     this.nextCheckAt = undefined;
     if (newLocal) {
       // Local candidates stay (same sockets); they are signalled again with the new ufrag.
-      const renewed = this.localCandidates.map((c) => ({ ...c, ufrag: this.local.ufrag }));
+      // Peer-reflexive ones are forgotten: they are learned again, never signalled.
+      const renewed = this.localCandidates
+        .filter((c) => c.type !== 'prflx')
+        .map((c) => ({ ...c, ufrag: this.local.ufrag }));
       this.localCandidates.length = 0;
       this.localCandidates.push(...renewed);
       this.localGatheringDone = false;
@@ -421,7 +424,9 @@ export class IceAgent {
       return;
     }
     const creds = verdict.credentials;
-    const local = this.localCandidates.find((c) => c.socketId === socketId && c.type !== 'srflx');
+    const local = this.localCandidates.find(
+      (c) => c.socketId === socketId && c.type !== 'srflx' && c.type !== 'prflx',
+    );
     if (!local) {
       this.stats.droppedData++;
       return;
@@ -568,7 +573,10 @@ export class IceAgent {
     }
     if (tx.kind === 'consent') return;
     const mapped = msg.xorMappedAddress();
-    if (mapped) pair.mappedAddress = mapped;
+    if (mapped) {
+      pair.mappedAddress = mapped;
+      this.learnLocalPeerReflexive(pair, mapped, tx);
+    }
     const wasValid = pair.state === 'succeeded';
     pair.state = 'succeeded';
     if (!wasValid && this.firstValidAt === undefined) this.firstValidAt = now;
@@ -582,6 +590,30 @@ export class IceAgent {
       pair.nominated = true;
       this.select(pair, now);
     }
+  }
+
+  /**
+   * RFC 8445 section 7.2.5.3.1: a mapped address that is none of our candidates is a
+   * peer-reflexive local candidate. It is not signalled and sends through the same socket, so
+   * the pair that found it stays the one that carries traffic; it is kept for stats.
+   */
+  private learnLocalPeerReflexive(pair: CandidatePair, mapped: TransportAddress, tx: Transaction): void {
+    if (pair.local.type === 'relay') return;
+    const known = this.localCandidates.some((c) => c.address === mapped.address && c.port === mapped.port);
+    if (known || this.localCandidates.length >= 64) return;
+    this.localCandidates.push({
+      socketId: pair.local.socketId,
+      foundation: `${pair.local.foundation}p`,
+      component: 1,
+      transport: pair.local.transport,
+      priority: tx.priority,
+      address: mapped.address,
+      port: mapped.port,
+      type: 'prflx',
+      relatedAddress: pair.local.address,
+      relatedPort: pair.local.port,
+      ufrag: this.local.ufrag,
+    });
   }
 
   private failPair(pair: CandidatePair): void {
@@ -676,14 +708,15 @@ export class IceAgent {
     const remote = this.remote!;
     const id = Buffer.from(this.random(12));
     const localPreference = Math.floor(pair.local.priority / 256) & 0xffff;
+    // RFC 8445 section 7.1.1: PRIORITY is what a peer-reflexive candidate of ours would have.
+    const priority =
+      pair.local.transport === 'tcp'
+        ? tcpCandidatePriority('prflx', pair.local.tcpType ?? 'active', localPreference)
+        : candidatePriority('prflx', localPreference);
     const bytes = buildBindingRequest({
       transactionId: id,
       username: `${remote.ufrag}:${this.local.ufrag}`,
-      // RFC 8445 section 7.1.1: PRIORITY is what a peer-reflexive candidate of ours would have.
-      priority:
-        pair.local.transport === 'tcp'
-          ? tcpCandidatePriority('prflx', pair.local.tcpType ?? 'active', localPreference)
-          : candidatePriority('prflx', localPreference),
+      priority,
       controlling: this.controllingRole,
       tieBreaker: this.tieBreaker,
       useCandidate,
@@ -696,6 +729,7 @@ export class IceAgent {
       kind,
       useCandidate,
       controlling: this.controllingRole,
+      priority,
       bytes,
       key: remote.key,
       transmissions: 1,

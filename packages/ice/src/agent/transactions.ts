@@ -9,6 +9,8 @@ export interface Transaction {
   readonly useCandidate: boolean;
   /** The role the request claimed, for RFC 8445 section 7.2.5.1 role-conflict handling. */
   readonly controlling: boolean;
+  /** The PRIORITY the request carried: a peer-reflexive candidate it reveals gets this priority. */
+  readonly priority: number;
   readonly bytes: Buffer;
   /** The remote password the request was signed with; the response must be signed with it too. */
   readonly key: StunIntegrityKey;
