@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import type { LocalCandidate } from '@purertc/ice';
-import type { DataChannelEvent, DataChannelManager } from '@purertc/sctp';
 import type { PeerDriver } from '../driver/driver.js';
 import { invalidAccessError, invalidStateError, operationError } from '../errors.js';
 import { wallClock } from '../node/clock.js';
 import { NodeDriver } from '../node/node-driver.js';
-import { parseCandidate } from '../sdp/candidate.js';
+import { formatCandidateValue, parseCandidate } from '../sdp/candidate.js';
 import type { SdpCandidate, SessionDescription } from '../sdp/model.js';
 import { parseSdp } from '../sdp/parse.js';
 import { SdpParseError } from '../sdp/parse-error.js';
@@ -32,18 +31,32 @@ import {
   type RTCConfiguration,
   resolveConfiguration,
 } from './configuration.js';
-import { type DataChannelLink, RTCDataChannel, type RTCDataChannelInit } from './data-channel.js';
-import { EventHandlerSlots, safeDispatch } from './event-handlers.js';
-import { RTCDataChannelEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
+import { RTCDataChannel, type RTCDataChannelInit } from './data-channel.js';
+import { DataChannelRegistry } from './data-channel-registry.js';
+import { safeDispatch } from './event-handlers.js';
+import { RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
 import { RTCIceCandidate, type RTCIceCandidateInit } from './ice-candidate.js';
 import { buildAnswer, buildOffer } from './jsep/build-local.js';
 import { type MLine, nextMid } from './jsep/m-line.js';
-import { applyNegotiatedMedia, bindRemoteOffer, type MediaRouting } from './jsep/media-negotiation.js';
+import {
+  applyNegotiatedMedia,
+  bindRemoteOffer,
+  type MediaRouting,
+  routeUnknownSsrc,
+} from './jsep/media-negotiation.js';
 import { readRemoteTransport } from './jsep/read-remote.js';
 import type { RTCRtpReceiver } from './media/receiver.js';
 import { RTCRtpSender } from './media/sender.js';
 import { MediaStream, type RtpTrack } from './media/track.js';
 import { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from './media/transceiver.js';
+import { RTCPeerConnectionEventTarget } from './peer-connection-events.js';
+import {
+  appendCandidate,
+  randomIce,
+  sdpCandidateOf,
+  ufragOf,
+  withGatheredCandidates,
+} from './sdp-helpers.js';
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from './session-description.js';
 import { collectStats, type RTCStatsReport } from './stats.js';
 import { TransportIo } from './transport-io.js';
@@ -70,18 +83,15 @@ export interface RTCRtpTransceiverInit {
   streams?: MediaStream[];
 }
 
-type Handler<E extends Event> = ((event: E) => void) | null;
-
 /**
  * W3C webrtc-pc RTCPeerConnection for Node: one bundle transport (ICE + DTLS + SRTP + SCTP) on
  * UDP sockets (or the configured driver), JSEP (RFC 9429) over the SDP package.
  */
-export class RTCPeerConnection extends EventTarget {
+export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   #config: ResolvedConfiguration;
   readonly #driver: PeerDriver;
   readonly #certificate: RTCCertificate;
   readonly #signaling = new SignalingStateMachine();
-  readonly #handlers = new EventHandlerSlots(this);
   readonly #cname = randomBytes(12).toString('base64url');
   readonly #sessionId = (randomBytes(8).readBigUInt64BE(0) >> 2n).toString();
   #sessionVersion = 1;
@@ -93,11 +103,11 @@ export class RTCPeerConnection extends EventTarget {
   #stableLines: MLine[] = [];
   readonly #transceivers: RTCRtpTransceiver[] = [];
   #dataWanted = false;
-  readonly #channels = new Set<RTCDataChannel>();
-  readonly #channelsById = new Map<number, RTCDataChannel>();
-  #channelsOpened = 0;
-  #channelsClosed = 0;
-  #remoteMaxMessageSize = 65536;
+  readonly #dataChannels = new DataChannelRegistry(
+    this,
+    () => this.#io!,
+    () => this.#closed,
+  );
   readonly #routing: MediaRouting = { bySsrc: new Map(), byMid: new Map() };
 
   #currentLocal: AppliedDescription | undefined;
@@ -183,66 +193,9 @@ export class RTCPeerConnection extends EventTarget {
     const manager = this.#io?.transport.sctp;
     if (!manager) return null;
     return {
-      maxMessageSize: this.#remoteMaxMessageSize,
+      maxMessageSize: this.#dataChannels.remoteMaxMessageSize,
       state: this.#io?.transport.dtlsState === 'connected' ? 'connected' : 'connecting',
     };
-  }
-
-  // ---- event handler attributes ----
-
-  get onicecandidate(): Handler<RTCPeerConnectionIceEvent> {
-    return this.#handlers.get('icecandidate');
-  }
-  set onicecandidate(h: Handler<RTCPeerConnectionIceEvent>) {
-    this.#handlers.set('icecandidate', h);
-  }
-  get onicecandidateerror(): Handler<Event> {
-    return this.#handlers.get('icecandidateerror');
-  }
-  set onicecandidateerror(h: Handler<Event>) {
-    this.#handlers.set('icecandidateerror', h);
-  }
-  get oniceconnectionstatechange(): Handler<Event> {
-    return this.#handlers.get('iceconnectionstatechange');
-  }
-  set oniceconnectionstatechange(h: Handler<Event>) {
-    this.#handlers.set('iceconnectionstatechange', h);
-  }
-  get onicegatheringstatechange(): Handler<Event> {
-    return this.#handlers.get('icegatheringstatechange');
-  }
-  set onicegatheringstatechange(h: Handler<Event>) {
-    this.#handlers.set('icegatheringstatechange', h);
-  }
-  get onconnectionstatechange(): Handler<Event> {
-    return this.#handlers.get('connectionstatechange');
-  }
-  set onconnectionstatechange(h: Handler<Event>) {
-    this.#handlers.set('connectionstatechange', h);
-  }
-  get onsignalingstatechange(): Handler<Event> {
-    return this.#handlers.get('signalingstatechange');
-  }
-  set onsignalingstatechange(h: Handler<Event>) {
-    this.#handlers.set('signalingstatechange', h);
-  }
-  get onnegotiationneeded(): Handler<Event> {
-    return this.#handlers.get('negotiationneeded');
-  }
-  set onnegotiationneeded(h: Handler<Event>) {
-    this.#handlers.set('negotiationneeded', h);
-  }
-  get ondatachannel(): Handler<RTCDataChannelEvent> {
-    return this.#handlers.get('datachannel');
-  }
-  set ondatachannel(h: Handler<RTCDataChannelEvent>) {
-    this.#handlers.set('datachannel', h);
-  }
-  get ontrack(): Handler<RTCTrackEvent> {
-    return this.#handlers.get('track');
-  }
-  set ontrack(h: Handler<RTCTrackEvent>) {
-    this.#handlers.set('track', h);
   }
 
   // ---- configuration ----
@@ -429,8 +382,8 @@ export class RTCPeerConnection extends EventTarget {
         throw e;
       }
       const ufrag = candidate?.usernameFragment ?? parsedCandidate.ufrag;
-      const remoteUfrag = /a=ice-ufrag:(\S+)/.exec(remote.sdp)?.[1];
-      if (ufrag && remoteUfrag && ufrag !== remoteUfrag)
+      const current = ufragOf(remote.sdp);
+      if (ufrag && current && ufrag !== current)
         throw operationError('the candidate belongs to another ICE generation');
       this.#io?.run(() => transport?.addRemoteCandidate(text.startsWith('a=') ? text.slice(2) : text));
       remote.sdp = appendCandidate(remote.sdp, text, sdpMid);
@@ -448,13 +401,12 @@ export class RTCPeerConnection extends EventTarget {
   createDataChannel(label: string, init: RTCDataChannelInit = {}): RTCDataChannel {
     this.#assertOpen();
     const channel = new RTCDataChannel(String(label), init);
-    if (channel.id !== null && this.#channelsById.has(channel.id)) {
+    if (channel.id !== null && this.#dataChannels.byId.has(channel.id)) {
       throw operationError(`a data channel with id ${channel.id} exists`);
     }
-    this.#channels.add(channel);
-    channel.addEventListener('close', () => this.#forgetChannel(channel));
+    this.#dataChannels.add(channel);
     const manager = this.#io?.transport.sctp;
-    if (manager) this.#bindChannel(manager, channel);
+    if (manager) this.#dataChannels.bind(manager, channel);
     const first = !this.#dataWanted;
     this.#dataWanted = true;
     if (first) this.#updateNegotiationNeeded();
@@ -537,9 +489,9 @@ export class RTCPeerConnection extends EventTarget {
       timestamp: this.#driver.wallClock(),
       transport: this.#io?.transport,
       certificate: this.#certificate,
-      channels: [...this.#channels],
-      dataChannelsOpened: this.#channelsOpened,
-      dataChannelsClosed: this.#channelsClosed,
+      channels: [...this.#dataChannels.channels],
+      dataChannelsOpened: this.#dataChannels.opened,
+      dataChannelsClosed: this.#dataChannels.closed,
       transceivers: this.#transceivers,
     });
   }
@@ -550,9 +502,7 @@ export class RTCPeerConnection extends EventTarget {
     this.#closed = true;
     this.#signaling.close();
     for (const t of this.#transceivers) t.markStopped();
-    for (const ch of this.#channels) ch.markClosedSilently();
-    this.#channels.clear();
-    this.#channelsById.clear();
+    this.#dataChannels.closeAll();
     if (this.#io) this.#io.close();
     else this.#driver.close();
   }
@@ -602,44 +552,11 @@ export class RTCPeerConnection extends EventTarget {
   #describe(applied: AppliedDescription | undefined, local: boolean): RTCSessionDescription | null {
     if (!applied) return null;
     if (!local) return new RTCSessionDescription({ type: applied.type, sdp: applied.sdp });
-    // The local description carries the candidates gathered so far (W3C 4.4.1.? localDescription).
-    const parsed = structuredClone(applied.parsed);
-    const firstLive = parsed.media.find((m) => m.port !== 0);
-    if (firstLive) {
-      const existing = new Set(
-        firstLive.attributes
-          .filter((a) => a.type === 'candidate')
-          .map((a) => (a.type === 'candidate' ? `${a.candidate.address}:${a.candidate.port}` : '')),
-      );
-      const ufrag = firstLive.attributes.find((a) => a.type === 'ice-ufrag');
-      const insertAt = firstLive.attributes.findIndex((a) => a.type === 'ice-ufrag');
-      const fresh = this.#localCandidates.filter(
-        (c) =>
-          !existing.has(`${c.address}:${c.port}`) &&
-          (ufrag?.type !== 'ice-ufrag' || c.ufrag === undefined || c.ufrag === ufrag.value),
-      );
-      const extra: SessionDescription['attributes'] = fresh.map((candidate) => ({
-        type: 'candidate',
-        candidate,
-      }));
-      if (
-        this.#gatheringState === 'complete' &&
-        !firstLive.attributes.some((a) => a.type === 'end-of-candidates')
-      ) {
-        extra.push({ type: 'end-of-candidates' });
-      }
-      firstLive.attributes.splice(insertAt < 0 ? firstLive.attributes.length : insertAt, 0, ...extra);
-      const first = this.#localCandidates[0];
-      if (first && firstLive.port === 9) {
-        for (const m of parsed.media) {
-          if (m.port === 0) continue;
-          m.port = first.port;
-          m.connections = [
-            { netType: 'IN', addrType: first.address.includes(':') ? 'IP6' : 'IP4', address: first.address },
-          ];
-        }
-      }
-    }
+    const parsed = withGatheredCandidates(
+      applied.parsed,
+      this.#localCandidates,
+      this.#gatheringState === 'complete',
+    );
     return new RTCSessionDescription({ type: applied.type, sdp: serializeSdp(parsed) });
   }
 
@@ -670,7 +587,7 @@ export class RTCPeerConnection extends EventTarget {
       !offer &&
       remote !== undefined &&
       this.#currentRemote !== undefined &&
-      remoteUfrag(remote.sdp) !== remoteUfrag(this.#currentRemote.sdp);
+      ufragOf(remote.sdp) !== ufragOf(this.#currentRemote.sdp);
     if ((offer && this.#iceRestartWanted) || remoteRestarted) {
       // RFC 8445 9 / RFC 9429 5.2.1: new credentials, applied when this description is set.
       this.#offerCredentials ??= { ufrag: randomIce(8), pwd: randomIce(24) };
@@ -735,7 +652,7 @@ export class RTCPeerConnection extends EventTarget {
   /** An ICE restart takes effect when the description carrying the new ufrag is applied. */
   #applyLocalCredentials(parsed: SessionDescription): void {
     const transport = this.#io!.transport;
-    const ufrag = remoteUfrag(serializeSdp(parsed));
+    const ufrag = ufragOf(serializeSdp(parsed));
     const creds = this.#offerCredentials;
     if (creds && ufrag === creds.ufrag && transport.ice.localCredentials.ufrag !== creds.ufrag) {
       this.#localCandidates = [];
@@ -790,7 +707,7 @@ export class RTCPeerConnection extends EventTarget {
     this.#io!.run((now) => {
       transport.startDtls(role, remoteInfo.fingerprints, now);
       if (dataAccepted && remoteInfo.sctp) {
-        this.#remoteMaxMessageSize = remoteInfo.sctp.maxMessageSize;
+        this.#dataChannels.remoteMaxMessageSize = remoteInfo.sctp.maxMessageSize;
         const manager = transport.startSctp(
           {
             localPort: 5000,
@@ -799,9 +716,7 @@ export class RTCPeerConnection extends EventTarget {
           },
           now,
         );
-        if (manager)
-          for (const ch of this.#channels)
-            if (ch.id === null || !this.#channelsById.has(ch.id)) this.#bindChannel(manager, ch);
+        if (manager) for (const ch of this.#dataChannels.unbound()) this.#dataChannels.bind(manager, ch);
       }
     });
   }
@@ -966,7 +881,7 @@ export class RTCPeerConnection extends EventTarget {
         this.#updateConnectionState();
         break;
       case 'datachannel':
-        this.#onDataChannelEvent(e.event);
+        this.#dataChannels.handleEvent(e.event);
         break;
       case 'rtp':
         this.#routeRtp(e.packet);
@@ -985,26 +900,11 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   #onLocalCandidate(c: LocalCandidate): void {
-    const candidate: SdpCandidate = {
-      foundation: c.foundation,
-      component: c.component,
-      transport: c.transport,
-      priority: c.priority,
-      address: c.address,
-      port: c.port,
-      type: c.type,
-      ...(c.relatedAddress !== undefined ? { relatedAddress: c.relatedAddress } : {}),
-      ...(c.relatedPort !== undefined ? { relatedPort: c.relatedPort } : {}),
-      generation: c.generation ?? 0,
-      ...(c.ufrag !== undefined ? { ufrag: c.ufrag } : {}),
-      ...(c.networkId !== undefined ? { networkId: c.networkId } : {}),
-      ...(c.networkCost !== undefined ? { networkCost: c.networkCost } : {}),
-      extensions: [],
-    };
+    const candidate = sdpCandidateOf(c);
     this.#localCandidates.push(candidate);
     const firstLive = this.#lines.find((l) => !l.rejected);
     const init: RTCIceCandidateInit = {
-      candidate: `candidate:${formatCandidate(candidate)}`,
+      candidate: `candidate:${formatCandidateValue(candidate)}`,
       sdpMid: firstLive?.mid ?? '0',
       sdpMLineIndex: firstLive ? this.#lines.indexOf(firstLive) : 0,
       usernameFragment: c.ufrag ?? null,
@@ -1034,117 +934,6 @@ export class RTCPeerConnection extends EventTarget {
     t?.receiver.receive(packet);
   }
 
-  // ---- internals: data channels ----
-
-  #link(manager: DataChannelManager): DataChannelLink {
-    const io = this.#io!;
-    const pc = this;
-    return {
-      send: (id, data) => {
-        const result = manager.send(id, data, io.now());
-        io.flush();
-        return result;
-      },
-      bufferedAmount: (id) => manager.bufferedAmount(id),
-      setBufferedAmountLowThreshold: (id, bytes) => manager.setBufferedAmountLowThreshold(id, bytes),
-      close: (id) => io.run(() => manager.close(id)),
-      get maxMessageSize() {
-        return pc.#remoteMaxMessageSize;
-      },
-    };
-  }
-
-  #bindChannel(manager: DataChannelManager, channel: RTCDataChannel): void {
-    try {
-      const info = manager.createChannel({
-        label: channel.label,
-        protocol: channel.protocol,
-        ordered: channel.ordered,
-        ...(channel.maxRetransmits !== null ? { maxRetransmits: channel.maxRetransmits } : {}),
-        ...(channel.maxPacketLifeTime !== null ? { maxPacketLifeTime: channel.maxPacketLifeTime } : {}),
-        negotiated: channel.negotiated,
-        ...(channel.id !== null ? { id: channel.id } : {}),
-      });
-      channel.bind(this.#link(manager), info.id);
-      this.#channelsById.set(info.id, channel);
-      if (info.state === 'open') this.#openChannel(channel);
-      this.#io?.flush();
-    } catch (e) {
-      log('cannot create data channel: %s', String(e));
-      channel.markClosed(operationError(`cannot open the data channel: ${String(e)}`));
-    }
-  }
-
-  /** W3C 6.2 announces an open channel from a queued task, never inside createDataChannel. */
-  #openChannel(channel: RTCDataChannel, now = false): void {
-    const announce = (): void => {
-      if (this.#closed || channel.readyState !== 'connecting') return;
-      this.#channelsOpened++;
-      channel.markOpen();
-    };
-    if (now) announce();
-    else queueMicrotask(announce);
-  }
-
-  #forgetChannel(channel: RTCDataChannel): void {
-    this.#channelsClosed++;
-    this.#channels.delete(channel);
-    if (channel.id !== null && this.#channelsById.get(channel.id) === channel)
-      this.#channelsById.delete(channel.id);
-  }
-
-  #onDataChannelEvent(e: DataChannelEvent): void {
-    switch (e.type) {
-      case 'channel-open': {
-        const info = e.channel;
-        const manager = this.#io?.transport.sctp;
-        if (!manager) return;
-        const channel = new RTCDataChannel(
-          info.label,
-          {
-            ordered: info.ordered,
-            protocol: info.protocol,
-            id: info.id,
-            ...(info.maxRetransmits !== undefined ? { maxRetransmits: info.maxRetransmits } : {}),
-            ...(info.maxPacketLifeTime !== undefined ? { maxPacketLifeTime: info.maxPacketLifeTime } : {}),
-          },
-          true,
-        );
-        channel.bind(this.#link(manager), info.id);
-        this.#channels.add(channel);
-        this.#channelsById.set(info.id, channel);
-        channel.addEventListener('close', () => this.#forgetChannel(channel));
-        safeDispatch(this, new RTCDataChannelEvent('datachannel', { channel }));
-        this.#openChannel(channel, true);
-        break;
-      }
-      case 'channel-opened': {
-        const ch = this.#channelsById.get(e.id);
-        if (ch) this.#openChannel(ch);
-        break;
-      }
-      case 'message':
-        this.#channelsById.get(e.id)?.deliver(e.data, e.binary);
-        break;
-      case 'buffered-amount-low':
-        this.#channelsById.get(e.id)?.bufferedAmountLow();
-        break;
-      case 'channel-closing':
-        this.#channelsById.get(e.id)?.markClosing();
-        break;
-      case 'channel-closed':
-        this.#channelsById.get(e.id)?.markClosed();
-        break;
-      case 'closed':
-      case 'aborted':
-        for (const ch of [...this.#channels])
-          if (ch.id !== null && this.#channelsById.has(ch.id)) ch.markClosed();
-        break;
-      default:
-        break;
-    }
-  }
-
   #addTransceiverInternal(
     kind: 'audio' | 'video',
     direction: RTCRtpTransceiverDirection,
@@ -1160,35 +949,4 @@ export class RTCPeerConnection extends EventTarget {
     this.#transceivers.push(t);
     return t;
   }
-}
-
-function remoteUfrag(sdp: string): string | undefined {
-  return /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
-}
-
-const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** RFC 8839 5.4: ice-char strings; 24 bits of randomness for the ufrag, 128 for the password. */
-function randomIce(length: number): string {
-  const bytes = randomBytes(length);
-  let out = '';
-  for (const b of bytes) out += ICE_CHARS[b & 63];
-  return out;
-}
-
-function formatCandidate(c: SdpCandidate): string {
-  return serializeCandidateValue(c);
-}
-
-import { formatCandidateValue as serializeCandidateValue } from '../sdp/candidate.js';
-import { routeUnknownSsrc } from './jsep/media-negotiation.js';
-
-/** Keeps remoteDescription's text in step with trickled candidates (W3C 4.4.1.? addIceCandidate). */
-function appendCandidate(sdp: string, candidate: string, mid: string | null): string {
-  const line = `a=${candidate.startsWith('a=') ? candidate.slice(2) : candidate}\r\n`;
-  const sections = sdp.split(/(?=^m=)/m);
-  const index = mid === null ? 1 : sections.findIndex((s) => s.includes(`a=mid:${mid}\r\n`));
-  if (index < 1 || index >= sections.length) return sdp;
-  sections[index] = sections[index]! + line;
-  return sections.join('');
 }
