@@ -451,6 +451,16 @@ export abstract class DtlsConnection {
     return this.options.certificate;
   }
 
+  /** The negotiated cipher suite's IANA name (as RTCTransportStats.dtlsCipher reports it). */
+  get negotiatedCipherSuite(): string | undefined {
+    return this.currentState === 'connected' ? this.suite?.name : undefined;
+  }
+
+  /** RTCTransportStats.tlsVersion: the record version in hex, 'FEFD' for DTLS 1.2. */
+  get tlsVersion(): string | undefined {
+    return this.currentState === 'connected' ? this.records.version.toString(16).toUpperCase() : undefined;
+  }
+
   /** The negotiated SRTP profile, once connected. */
   get negotiatedSrtpProfile(): number | undefined {
     return this.srtpProfile;

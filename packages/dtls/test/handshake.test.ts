@@ -17,6 +17,8 @@ describe('in-memory handshake', () => {
       const se = drainEvents(server);
       expect(ce[0]).toMatchObject({ type: 'connected', cipherSuite: suite.name });
       expect(se[0]).toMatchObject({ type: 'connected', cipherSuite: suite.name });
+      expect(client.negotiatedCipherSuite).toBe(suite.name);
+      expect(server.tlsVersion).toBe('FEFD');
       expect(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60)).toEqual(
         server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60),
       );
