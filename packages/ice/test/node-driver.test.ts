@@ -57,3 +57,59 @@ describe('Node driver: host addresses and sockets', () => {
     }
   });
 });
+
+describe('Node driver: restart over loopback', () => {
+  it('restarts ICE with new credentials and keeps exchanging data', async () => {
+    const a = new NodeIceTransport({ controlling: true, addresses: ['127.0.0.1'] });
+    const b = new NodeIceTransport({ controlling: false, addresses: ['127.0.0.1'] });
+    const got: Buffer[] = [];
+    b.on((e) => e.type === 'data' && got.push(e.data));
+    const until = (check: () => boolean, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), 10_000);
+        const offs = [a.on(test), b.on(test)];
+        function test() {
+          if (!check()) return;
+          clearTimeout(timer);
+          for (const off of offs) off();
+          resolve();
+        }
+        test();
+      });
+    const exchange = () => {
+      a.setRemoteCredentials(b.localCredentials);
+      b.setRemoteCredentials(a.localCredentials);
+      for (const c of b.agent.localCandidateList) a.addRemoteCandidate({ ...c });
+      for (const c of a.agent.localCandidateList) b.addRemoteCandidate({ ...c });
+      a.endOfRemoteCandidates();
+      b.endOfRemoteCandidates();
+    };
+    try {
+      await Promise.all([a.gather(), b.gather()]);
+      exchange();
+      await until(() => a.state === 'completed' && b.state === 'completed', 'completed');
+      const firstUfrag = a.localCredentials.ufrag;
+      a.restart();
+      b.restart();
+      expect(a.localCredentials.ufrag).not.toBe(firstUfrag);
+      // While the new generation is checked, the old pair still carries traffic.
+      expect(a.state).toBe('connected');
+      exchange();
+      await until(
+        () =>
+          a.state === 'completed' &&
+          b.state === 'completed' &&
+          a.selectedPair?.local.ufrag === a.localCredentials.ufrag &&
+          b.selectedPair?.local.ufrag === b.localCredentials.ufrag,
+        'completed after restart',
+      );
+      a.send(Buffer.from([0x80, 7]));
+      await until(() => got.length > 0, 'data after restart');
+      expect(got[0]).toEqual(Buffer.from([0x80, 7]));
+      expect(a.selectedPair?.remote.ufrag).toBe(b.localCredentials.ufrag);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

@@ -411,6 +411,7 @@ export class IceAgent {
       for (const c of renewed) this.events.push({ type: 'local-candidate', candidate: c });
     }
     if (!this.selected && this.connectionState !== 'new') this.setState('checking');
+    this.updateState(this.lastNow);
   }
 
   // ---- incoming STUN ----
@@ -821,6 +822,7 @@ export class IceAgent {
         localGatheringDone: this.localGatheringDone,
         remoteGatheringDone: this.remoteGatheringDone,
         unresolvedRemote: this.unresolved.length > 0,
+        restarting: this.restarting,
       }),
     );
   }

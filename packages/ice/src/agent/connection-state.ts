@@ -19,6 +19,8 @@ export interface ConnectionSnapshot {
   readonly localGatheringDone: boolean;
   readonly remoteGatheringDone: boolean;
   readonly unresolvedRemote: boolean;
+  /** An ICE restart is checking a new generation while the old selected pair carries traffic. */
+  readonly restarting: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export function nextConnectionState(s: ConnectionSnapshot): IceConnectionState {
     if (s.current === 'failed') return 'failed';
     if (s.consentChecked && s.sinceConsentMs >= s.consentTimeoutMs) return 'failed';
     if (s.consentChecked && s.sinceHeardMs >= s.disconnectedTimeoutMs) return 'disconnected';
-    if (!s.nominationSettled) return 'connected';
+    if (!s.nominationSettled || s.restarting) return 'connected';
     const checking = s.pairStates.some(
       (p) => p === 'waiting' || p === 'in-progress' || (p === 'frozen' && !s.nominationDone),
     );

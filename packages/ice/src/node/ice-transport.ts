@@ -223,9 +223,15 @@ export class NodeIceTransport {
     return ok;
   }
 
+  /**
+   * ICE restart: new credentials, the same sockets and relays, so every candidate is signalled
+   * again at once and gathering completes immediately.
+   */
   restart(credentials?: IceCredentials): IceCredentials {
     const c = this.agent.restart(credentials);
+    this.agent.endOfLocalCandidates();
     this.pump();
+    this.emit({ type: 'gathering-complete' });
     return c;
   }
 
