@@ -117,3 +117,14 @@ describe('RFC 5769 test vectors', () => {
     expect(request.equals(SAMPLE_LONG_TERM_REQUEST)).toBe(true);
   });
 });
+
+describe('CRC-32', () => {
+  it('native and table implementations agree (check value of "123456789" is 0xCBF43926)', async () => {
+    const { crc32, crc32TableOnly } = await import('../src/index.js');
+    const check = Buffer.from('123456789');
+    expect(crc32(check)).toBe(0xcbf43926);
+    expect(crc32TableOnly(check)).toBe(0xcbf43926);
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff));
+    expect(crc32(data, 5, 250)).toBe(crc32TableOnly(data, 5, 250));
+  });
+});
