@@ -113,3 +113,19 @@ describe('Node driver: restart over loopback', () => {
     }
   });
 });
+
+describe('Node driver: gathering survives addresses it cannot bind', () => {
+  it('skips an address that is not on this machine and keeps the others', async () => {
+    const t = new NodeIceTransport({ controlling: true, addresses: ['192.0.2.254', '127.0.0.1'], tcp: true });
+    try {
+      await t.gather();
+      expect(t.agent.localCandidateList.map((c) => `${c.transport}:${c.address}`).sort()).toEqual([
+        'tcp:127.0.0.1',
+        'tcp:127.0.0.1',
+        'udp:127.0.0.1',
+      ]);
+    } finally {
+      t.close();
+    }
+  });
+});

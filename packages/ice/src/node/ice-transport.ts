@@ -147,7 +147,12 @@ export class NodeIceTransport {
       for (const host of hosts) {
         const passiveId = `tcp-passive${tcpIndex}`;
         const activeId = `tcp-active${tcpIndex++}`;
-        const port = await this.tcp.listen(passiveId, host.address, this.options.portRange);
+        let port: number;
+        try {
+          port = await this.tcp.listen(passiveId, host.address, this.options.portRange);
+        } catch {
+          continue; // An address we cannot listen on yields no TCP candidates; others still do.
+        }
         if (this.closed) return;
         this.agent.addLocalCandidate({
           socketId: passiveId,
@@ -171,7 +176,12 @@ export class NodeIceTransport {
     }
     for (const host of this.options.udp === false ? [] : hosts) {
       const socketId = `udp${index++}`;
-      const socket = await bindUdp(host.address, this.options.portRange);
+      let socket: Socket;
+      try {
+        socket = await bindUdp(host.address, this.options.portRange);
+      } catch {
+        continue; // An address that cannot be bound (gone, or a full port range) gives no candidate.
+      }
       if (this.closed) {
         socket.close();
         return;
