@@ -1,0 +1,145 @@
+import type { RTCDataChannel, RTCPeerConnection, RtpTrack } from '@purertc/peer';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ChromeStats,
+  channelOpen,
+  connect,
+  freshPair,
+  launchLab,
+  negotiate,
+  nextMessage,
+  ROLES,
+  type Role,
+  within,
+} from './lab.js';
+import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable } from './launch.js';
+
+if (!chromiumAvailable) {
+  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
+  console.warn(CHROMIUM_MISSING_MESSAGE);
+}
+
+/** RFC 5764 4.1.2 / RFC 7714 14.2 profile numbers, by the names Chrome's getStats uses. */
+const SRTP_PROFILE_NAMES: Record<string, string> = {
+  '1': 'SRTP_AES128_CM_HMAC_SHA1_80',
+  '2': 'SRTP_AES128_CM_HMAC_SHA1_32',
+  '7': 'SRTP_AEAD_AES_128_GCM',
+  '8': 'SRTP_AEAD_AES_256_GCM',
+};
+
+async function echo(ch: RTCDataChannel, text: string): Promise<void> {
+  const reply = within(nextMessage(ch), 10_000, `echo of "${text}"`);
+  ch.send(text);
+  expect(await reply).toBe(text);
+}
+
+describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
+  let chrome: ChromeSession;
+  let ours: RTCPeerConnection | undefined;
+  beforeAll(async () => {
+    chrome = await launchLab();
+  });
+  afterEach(async () => {
+    ours?.close();
+    ours = undefined;
+    await chrome.page.evaluate(() => window.lab.close());
+  });
+  afterAll(async () => {
+    await chrome?.close();
+  });
+
+  const chromeTransport = async (): Promise<ChromeStats> => {
+    const stats = await chrome.page.evaluate(() => window.lab.stats());
+    return stats.find((s) => s.type === 'transport')!;
+  };
+  const ourTransport = async (pc: RTCPeerConnection) =>
+    [...(await pc.getStats()).values()].find((s) => s.type === 'transport')!;
+
+  for (const role of ROLES) {
+    describe(`purertc ${role}`, () => {
+      it("DTLS 1.2 is negotiated from Chrome's 1.3+1.2 hello; cipher and SRTP profile agree on both ends", async () => {
+        const pc = await freshPair(chrome, role, { media: true });
+        ours = pc;
+        if (role === 'offerer') pc.addTransceiver('audio', { direction: 'recvonly' });
+        await connect(chrome.page, pc, role);
+        const theirs = await chromeTransport();
+        const mine = await ourTransport(pc);
+        // purertc offers actpass and answers active: Chrome is DTLS client when purertc offers.
+        const chromeRole = role === 'offerer' ? 'client' : 'server';
+        expect(theirs.dtlsRole).toBe(chromeRole);
+        expect(mine.dtlsRole).toBe(chromeRole === 'client' ? 'server' : 'client');
+        expect(theirs.dtlsState).toBe('connected');
+        expect(theirs.tlsVersion).toBe('FEFD'); // DTLS 1.2 on the wire (RFC 6347 4.1)
+        expect(mine.tlsVersion).toBe('FEFD');
+        expect(theirs.dtlsCipher).toMatch(/^TLS_ECDHE_ECDSA_WITH_AES_(128|256)_GCM_SHA(256|384)$/);
+        expect(typeof theirs.srtpCipher).toBe('string');
+        expect(SRTP_PROFILE_NAMES[String(mine.srtpCipher)]).toBe(theirs.srtpCipher);
+        console.log(
+          `purertc ${role} (Chrome DTLS ${chromeRole}): tlsVersion ${theirs.tlsVersion}, dtlsCipher ${theirs.dtlsCipher}, srtpCipher ${theirs.srtpCipher}`,
+        );
+      });
+
+      it('ICE restart offered by purertc and then by Chrome keeps the data channel open', async () => {
+        const pc = await freshPair(chrome, role);
+        ours = pc;
+        const ch = pc.createDataChannel('survivor');
+        await connect(chrome.page, pc, role);
+        await within(channelOpen(ch), 10_000, 'channel open');
+        await echo(ch, 'before restart');
+        const ufrags = async (): Promise<[string, string]> => [
+          String((await ourTransport(pc)).iceLocalUsernameFragment),
+          String((await chromeTransport()).iceLocalUsernameFragment),
+        ];
+        let before = await ufrags();
+        for (const restarter of ['offerer', 'answerer'] as Role[]) {
+          // purertc as `offerer` restarts from our side; as `answerer` Chrome offers the restart.
+          if (restarter === 'offerer') pc.restartIce();
+          await negotiate(chrome.page, pc, restarter, { iceRestart: true });
+          await within(
+            (async () => {
+              for (;;) {
+                const now = await ufrags();
+                const chromeState = (await chromeTransport()).iceState;
+                if (now[0] !== before[0] && now[1] !== before[1] && chromeState === 'connected') return;
+                await chrome.page.waitForTimeout(100);
+              }
+            })(),
+            15_000,
+            `new ICE credentials in use after a restart offered by ${restarter === 'offerer' ? 'purertc' : 'Chrome'}`,
+          );
+          before = await ufrags();
+          expect(ch.readyState).toBe('open');
+          await echo(ch, `after restart by ${restarter === 'offerer' ? 'purertc' : 'Chrome'}`);
+        }
+        expect(pc.connectionState).toBe('connected');
+      });
+
+      it('renegotiation adds video after a data-only start', async () => {
+        const pc = await freshPair(chrome, role);
+        ours = pc;
+        const ch = pc.createDataChannel('first');
+        await connect(chrome.page, pc, role);
+        await within(channelOpen(ch), 10_000, 'channel open');
+        expect(pc.getTransceivers()).toHaveLength(0);
+
+        let packets = 0;
+        const gotVideo = new Promise<void>((resolve) =>
+          pc.addEventListener('track', (e) => {
+            const track = (e as unknown as { track: RtpTrack }).track;
+            track.addEventListener('rtp', () => {
+              if (++packets === 20) resolve();
+            });
+          }),
+        );
+        await chrome.page.evaluate(() => window.lab.addCamera());
+        if (role === 'offerer') pc.addTransceiver('video', { direction: 'recvonly' });
+        await negotiate(chrome.page, pc, role);
+        await within(gotVideo, 15_000, '20 video RTP packets from Chrome after renegotiation');
+        expect(pc.getTransceivers().map((t) => [t.kind, t.currentDirection])).toEqual([
+          ['video', 'recvonly'],
+        ]);
+        await echo(ch, 'channel unaffected');
+      });
+    });
+  }
+});

@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import {
+  type RTCDataChannel,
+  RTCPeerConnection,
+  type RTCRtpTransceiver,
+  type RtpPacketEvent,
+  RtpTrack,
+} from '@purertc/peer';
+import type { Page } from 'playwright-core';
+import { type ChromeSession, launchChrome } from './launch.js';
+
+/** What `page-peer.js` defines as `window.lab` inside Chromium. */
+export interface PageLab {
+  create(options?: { channel?: string; media?: boolean; recvMedia?: boolean }): Promise<void>;
+  createChannel(label: string, init?: RTCDataChannelInit): Promise<void>;
+  addCamera(): Promise<void>;
+  channelInfo(label: string): Promise<ChromeChannelInfo>;
+  received(label: string): number[];
+  openChannels(): string[];
+  closedChannels(): string[];
+  closeChannel(label: string): void;
+  channelClosed(label: string): Promise<void>;
+  offer(options?: { iceRestart?: boolean }): Promise<string>;
+  answer(sdp: string): Promise<string>;
+  accept(sdp: string): Promise<void>;
+  connected(): Promise<void>;
+  state(): { connection: string; ice: string; signaling: string };
+  stats(): Promise<ChromeStats[]>;
+  close(): void;
+}
+
+export interface ChromeChannelInfo {
+  label: string;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  maxPacketLifeTime: number | null;
+  negotiated: boolean;
+  id: number | null;
+  protocol: string;
+  readyState: string;
+}
+
+export type ChromeStats = { id: string; type: string } & Record<string, unknown>;
+
+declare global {
+  interface Window {
+    lab: PageLab;
+  }
+}
+
+/** purertc's part in the offer/answer exchange; Chrome takes the other. */
+export type Role = 'offerer' | 'answerer';
+export const ROLES: readonly Role[] = ['offerer', 'answerer'];
+
+const PAGE_SCRIPT = readFileSync(new URL('./page-peer.js', import.meta.url), 'utf8');
+const LAB_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>purertc lab</title></head><body><script>${PAGE_SCRIPT}</script></body></html>`;
+
+export function launchLab(): Promise<ChromeSession> {
+  return launchChrome({ html: LAB_HTML });
+}
+
+/** Rejects after `ms` with a message naming what was awaited; the timer never outlives the wait. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function ourPeer(): RTCPeerConnection {
+  return new RTCPeerConnection({ bindAddresses: ['127.0.0.1'] });
+}
+
+const isLoopbackCandidate = (line: string): boolean => /^(127\.|::1$)/.test(line.split(' ')[4] ?? '');
+
+/** Drops every candidate outside loopback, so no packet of a test leaves the machine. */
+export function loopbackOnly(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((l) => !l.startsWith('a=candidate:') || isLoopbackCandidate(l))
+    .join('\r\n');
+}
+
+export function waitFor(target: EventTarget, type: string, predicate: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (predicate()) return resolve();
+    const check = (): void => {
+      if (predicate()) {
+        target.removeEventListener(type, check);
+        resolve();
+      }
+    };
+    target.addEventListener(type, check);
+  });
+}
+
+async function ourCompleteDescription(pc: RTCPeerConnection): Promise<string> {
+  await within(
+    waitFor(pc, 'icegatheringstatechange', () => pc.iceGatheringState === 'complete'),
+    10_000,
+    'purertc gathering',
+  );
+  return loopbackOnly(pc.localDescription!.sdp);
+}
+
+/**
+ * One non-trickle offer/answer round between purertc and the page's connection, purertc in
+ * `role`. Both sides must already hold what the offer should carry.
+ */
+export async function negotiate(
+  page: Page,
+  ours: RTCPeerConnection,
+  role: Role,
+  options: { iceRestart?: boolean } = {},
+): Promise<void> {
+  if (role === 'offerer') {
+    await ours.setLocalDescription(await ours.createOffer(options));
+    const offer = await ourCompleteDescription(ours);
+    const answer = await within(
+      page.evaluate((sdp) => window.lab.answer(sdp), offer),
+      10_000,
+      'Chrome answer',
+    );
+    await ours.setRemoteDescription({ type: 'answer', sdp: answer });
+  } else {
+    const offer = await within(
+      page.evaluate((o) => window.lab.offer(o), options),
+      10_000,
+      'Chrome offer',
+    );
+    await ours.setRemoteDescription({ type: 'offer', sdp: offer });
+    await ours.setLocalDescription(await ours.createAnswer());
+    const answer = await ourCompleteDescription(ours);
+    await within(
+      page.evaluate((sdp) => window.lab.accept(sdp), answer),
+      10_000,
+      'Chrome accepting the answer',
+    );
+  }
+}
+
+/** Negotiates, then waits until both ends report `connected`. */
+export async function connect(page: Page, ours: RTCPeerConnection, role: Role): Promise<void> {
+  await negotiate(page, ours, role);
+  await within(
+    Promise.all([
+      waitFor(ours, 'connectionstatechange', () => {
+        if (ours.connectionState === 'failed') throw new Error('purertc: connection failed');
+        return ours.connectionState === 'connected';
+      }),
+      page.evaluate(() => window.lab.connected()),
+    ]),
+    15_000,
+    `both ends connected (purertc ${role})`,
+  );
+}
+
+export function channelOpen(ch: RTCDataChannel): Promise<void> {
+  if (ch.readyState === 'open') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    ch.addEventListener('open', () => resolve(), { once: true });
+    ch.addEventListener('close', () => reject(new Error(`channel ${ch.label} closed before opening`)), {
+      once: true,
+    });
+  });
+}
+
+export function nextMessage(ch: RTCDataChannel): Promise<unknown> {
+  return new Promise((resolve) =>
+    ch.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true }),
+  );
+}
+
+export function nextChannel(pc: RTCPeerConnection): Promise<RTCDataChannel> {
+  return new Promise((resolve) =>
+    pc.addEventListener(
+      'datachannel',
+      (e) => resolve((e as unknown as { channel: RTCDataChannel }).channel),
+      {
+        once: true,
+      },
+    ),
+  );
+}
+
+/** A fresh connection on both sides for one scenario; Chrome gets a first channel when it offers. */
+export async function freshPair(
+  chrome: ChromeSession,
+  role: Role,
+  setup: { media?: boolean; recvMedia?: boolean; chromeChannel?: string } = {},
+): Promise<RTCPeerConnection> {
+  const channel = setup.chromeChannel ?? (role === 'answerer' && !setup.media ? 'boot' : undefined);
+  await chrome.page.evaluate((o) => window.lab.create(o), {
+    ...(channel ? { channel } : {}),
+    media: setup.media ?? false,
+    recvMedia: setup.recvMedia ?? false,
+  });
+  return ourPeer();
+}
+
+const NOT_MEDIA = /\/(rtx|red|ulpfec|flexfec-03)$/i;
+
+/**
+ * Sends every media packet a transceiver receives back out through the same transceiver's
+ * sender (its own SSRC). Retransmission and FEC packets stay behind: their payload names an SSRC
+ * of the browser's. Call before the description that makes the transceivers sendrecv.
+ */
+export function echoRtp(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): void {
+  const out = transceiver.sender.track ?? new RtpTrack(transceiver.kind);
+  if (!transceiver.sender.track) void transceiver.sender.replaceTrack(out);
+  let skip: Set<number> | undefined;
+  transceiver.receiver.track.addEventListener('rtp', (e) => {
+    if (pc.connectionState === 'closed') return;
+    skip ??= new Set(
+      transceiver.sender
+        .getParameters()
+        .codecs.filter((c) => NOT_MEDIA.test(c.mimeType))
+        .map((c) => c.payloadType),
+    );
+    const { packet, data } = e as RtpPacketEvent;
+    if (!skip.has(packet.payloadType)) out.writeRtp(data);
+  });
+}
