@@ -199,6 +199,9 @@ export class DataChannelManager {
         case 'stream-reset-failed':
           log('stream reset failed for %o: %s', e.streams, e.reason);
           break;
+        case 'restarted':
+          this.handleRestart(e.lostMessages);
+          break;
         case 'closed':
         case 'aborted':
           for (const ch of this.channels.values()) {
@@ -221,6 +224,24 @@ export class DataChannelManager {
         this.association.resetStreams([ch.id]);
       }
     }
+  }
+
+  /**
+   * The peer restarted its association (RFC 9260 5.2.4 A): it no longer knows any of our channels
+   * (DCEP state lives in the association), and messages in flight were lost. Every channel is
+   * closed with a `channel-closed` event, messages still queued for them are dropped (they would
+   * reach a peer that has no such channel), and `restarted` says how many messages were lost in
+   * all, so nothing disappears without an event. The association itself stays up for new channels.
+   */
+  private handleRestart(lostInAssociation: number): void {
+    const ids = [...this.channels.keys()];
+    const lostQueued = this.association.discardQueuedMessages(ids);
+    for (const ch of this.channels.values()) {
+      ch.state = 'closed';
+      this.events.push({ type: 'channel-closed', id: ch.id });
+    }
+    this.channels.clear();
+    this.events.push({ type: 'restarted', lostMessages: lostInAssociation + lostQueued });
   }
 
   private markOpen(ch: Channel): void {

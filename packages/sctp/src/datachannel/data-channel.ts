@@ -40,4 +40,10 @@ export type DataChannelEvent =
   | { type: 'channel-closing'; id: number }
   | { type: 'channel-closed'; id: number }
   | { type: 'closed' }
-  | { type: 'aborted'; reason: string };
+  | { type: 'aborted'; reason: string }
+  /**
+   * The peer's association restarted (RFC 9260 5.2.4 A): all channels were closed (each with
+   * `channel-closed`), and `lostMessages` sent messages were never delivered. New channels may be
+   * opened on the same association.
+   */
+  | { type: 'restarted'; lostMessages: number };

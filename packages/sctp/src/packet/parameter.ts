@@ -4,6 +4,10 @@ import {
   addOutgoingStreamsCodec,
 } from './parameters/add-streams.js';
 import {
+  type CookiePreservativeParameter,
+  cookiePreservativeCodec,
+} from './parameters/cookie-preservative.js';
+import {
   type ForwardTsnSupportedParameter,
   forwardTsnSupportedCodec,
 } from './parameters/forward-tsn-supported.js';
@@ -47,6 +51,7 @@ export interface UnknownParameter {
 export type Parameter =
   | HeartbeatInfoParameter
   | StateCookieParameter
+  | CookiePreservativeParameter
   | UnrecognizedParameterParameter
   | SupportedExtensionsParameter
   | ForwardTsnSupportedParameter
@@ -62,6 +67,7 @@ type AnyCodec = TlvCodec<Parameter>;
 const codecs: AnyCodec[] = [
   heartbeatInfoCodec,
   stateCookieCodec,
+  cookiePreservativeCodec,
   unrecognizedParameterCodec,
   supportedExtensionsCodec,
   forwardTsnSupportedCodec,
@@ -78,6 +84,7 @@ const byCode = new Map<number, AnyCodec>(codecs.map((c) => [c.code, c]));
 const byType = new Map<string, AnyCodec>([
   ['heartbeat-info', heartbeatInfoCodec as unknown as AnyCodec],
   ['state-cookie', stateCookieCodec as unknown as AnyCodec],
+  ['cookie-preservative', cookiePreservativeCodec as unknown as AnyCodec],
   ['unrecognized-parameter', unrecognizedParameterCodec as unknown as AnyCodec],
   ['supported-extensions', supportedExtensionsCodec as unknown as AnyCodec],
   ['forward-tsn-supported', forwardTsnSupportedCodec as unknown as AnyCodec],

@@ -180,6 +180,11 @@ export abstract class AssociationBase {
     this.sendQueue.setLowThreshold(streamId, bytes);
   }
 
+  /** Drops every message still queued on these streams; returns how many were dropped. */
+  discardQueuedMessages(streamIds: readonly number[]): number {
+    return this.sendQueue.discardStreams(streamIds);
+  }
+
   /** RFC 6525: resets our outgoing streams (closing data channels); the peer resets its side. */
   resetStreams(streamIds: readonly number[]): void {
     if (!this.tcb?.capabilities.reconfig) {

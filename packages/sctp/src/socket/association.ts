@@ -1,25 +1,16 @@
 import { log } from '../common/log.js';
 import { wrap32 } from '../common/serial.js';
 import { type Chunk, chunkLength } from '../packet/chunk.js';
-import type { CookieEchoChunk } from '../packet/chunks/cookie-echo.js';
 import type { ForwardTsnChunk } from '../packet/chunks/forward-tsn.js';
 import type { IForwardTsnChunk } from '../packet/chunks/iforward-tsn.js';
-import type { InitChunk } from '../packet/chunks/init.js';
-import type { InitAckChunk } from '../packet/chunks/init-ack.js';
 import type { SackChunk } from '../packet/chunks/sack.js';
 import { describeErrorCauses, ErrorCauseCode } from '../packet/error-cause.js';
-import { findParameter, type Parameter } from '../packet/parameter.js';
+import type { Parameter } from '../packet/parameter.js';
 import { SctpParseError } from '../packet/parse-error.js';
 import { type ParsedPacket, parsePacket, serializePacket } from '../packet/sctp-packet.js';
-import { AssociationBase, DATA_STATES, RECEIVE_STATES } from './association-base.js';
+import { DATA_STATES, RECEIVE_STATES } from './association-base.js';
+import { AssociationHandshake } from './association-handshake.js';
 import { abortChunk, errorChunk, toDataChunk, toFragment, u32 } from './data-chunks.js';
-import {
-  buildInitAck,
-  classifyCookieEcho,
-  type InitAckIdentity,
-  tcbFromCookie,
-  tcbFromInitAck,
-} from './handshake.js';
 import type { AssociationOptions } from './options.js';
 
 export type { SendResult } from './association-base.js';
@@ -33,7 +24,7 @@ export type { SendResult } from './association-base.js';
  *   pollEvent() -> AssociationEvent | undefined       connected, message, closed, ...
  *   nextDeadline() -> number | undefined              when to call handleTimeout
  */
-export class SctpAssociation extends AssociationBase {
+export class SctpAssociation extends AssociationHandshake {
   constructor(options: Partial<AssociationOptions> = {}) {
     super(options);
   }
@@ -150,25 +141,26 @@ export class SctpAssociation extends AssociationBase {
       this.handleOutOfTheBlue(pkt);
       return;
     }
-    const reflectedOk = (c: Chunk) =>
-      (c.type === 'abort' || c.type === 'shutdown-complete') &&
-      c.tagReflected &&
-      this.tcb !== undefined &&
-      pkt.verificationTag === this.tcb.peerTag;
-    if (pkt.verificationTag !== localTag && !pkt.chunks.some(reflectedOk)) {
-      // RFC 9260 8.5: silently discard.
-      this.stats.droppedVerificationTag++;
+    if (pkt.verificationTag === localTag) {
+      // RFC 9260 8.5.1 B/C: with our own tag, ABORT and SHUTDOWN COMPLETE count only with T clear.
+      if (pkt.chunks.some(isReflected)) {
+        this.stats.droppedVerificationTag++;
+        this.processChunks(
+          pkt.chunks.filter((c) => !isReflected(c)),
+          now,
+        );
+        return;
+      }
+    } else {
+      // RFC 9260 8.5.1 B/C: the peer's tag is accepted only on ABORT / SHUTDOWN COMPLETE with T
+      // set, and nothing else in such a packet is taken. Anything else: 8.5, silently discard.
+      const reflected = this.tcb !== undefined && pkt.verificationTag === this.tcb.peerTag;
+      const accepted = reflected ? pkt.chunks.filter(isReflected) : [];
+      if (accepted.length !== pkt.chunks.length) this.stats.droppedVerificationTag++;
+      if (accepted.length > 0) this.processChunks(accepted, now);
       return;
     }
     this.processChunks(pkt.chunks, now);
-  }
-
-  private handleOutOfTheBlue(pkt: ParsedPacket): void {
-    this.stats.droppedOutOfTheBlue++;
-    // RFC 9260 8.4 (5): a SHUTDOWN ACK gets a SHUTDOWN COMPLETE with T set; others are dropped.
-    if (pkt.chunks.some((c) => c.type === 'shutdown-ack')) {
-      this.queueControl([{ type: 'shutdown-complete', tagReflected: true }], pkt.verificationTag);
-    }
   }
 
   private processChunks(chunks: readonly Chunk[], now: number): void {
@@ -225,9 +217,15 @@ export class SctpAssociation extends AssociationBase {
             return;
           }
           break;
-        case 'error':
+        case 'error': {
+          const stale = c.causes.find((x) => x.code === ErrorCauseCode.StaleCookie);
+          if (stale && this.state === 'cookie-echoed') {
+            this.handleStaleCookie(stale, now);
+            return;
+          }
           this.events.push({ type: 'peer-error', reason: describeErrorCauses(c.causes) });
           break;
+        }
         case 'forward-tsn':
         case 'iforward-tsn':
           if (!this.tcb?.capabilities.partialReliability) {
@@ -272,87 +270,6 @@ export class SctpAssociation extends AssociationBase {
       this.queueControl([abortChunk(ErrorCauseCode.ProtocolViolation, reason)], this.tcb.peerTag);
     }
     this.close({ type: 'aborted', reason, byPeer: false });
-  }
-
-  private handleInit(init: InitChunk, now: number): void {
-    if (init.initiateTag === 0 || init.outboundStreams === 0 || init.inboundStreams === 0) {
-      this.stats.droppedMalformed++;
-      return;
-    }
-    if (this.state === 'shutdown-ack-sent') return;
-    let id: InitAckIdentity;
-    if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') {
-      // RFC 9260 5.2.1: answer with the parameters of our own INIT.
-      id = {
-        localTag: this.pendingInit?.initiateTag ?? this.tcb!.localTag,
-        localTsn: this.pendingInit?.initialTsn ?? this.tcb!.params.localInitialTsn,
-        localTieTag: 0,
-        peerTieTag: 0,
-      };
-    } else {
-      // RFC 9260 5.2.2: a new tag, and the current ones (if any) as tie-tags.
-      id = {
-        localTag: this.randomTag(),
-        localTsn: this.random32(),
-        localTieTag: this.tcb?.localTag ?? 0,
-        peerTieTag: this.tcb?.peerTag ?? 0,
-      };
-    }
-    this.queueControl([buildInitAck(this.options, init, id, this.cookies, now)], init.initiateTag);
-  }
-
-  private handleInitAck(ack: InitAckChunk, now: number): void {
-    if (this.state !== 'cookie-wait' || !this.pendingInit) return;
-    const cookie = findParameter(ack.params, 'state-cookie');
-    if (!cookie || ack.initiateTag === 0 || ack.outboundStreams === 0 || ack.inboundStreams === 0) {
-      this.stats.droppedMalformed++;
-      return;
-    }
-    this.createTcb(tcbFromInitAck(this.options, this.pendingInit, ack));
-    this.pendingInit = undefined;
-    this.pendingCookie = cookie.cookie;
-    this.t1Init.stop();
-    this.queueControl([{ type: 'cookie-echo', cookie: cookie.cookie }], ack.initiateTag);
-    this.t1Cookie.start(now, this.options.rtoInitial);
-    this.state = 'cookie-echoed';
-  }
-
-  private handleCookieEcho(c: CookieEchoChunk, tag: number, now: number): void {
-    const cs = this.cookies.decode(c.cookie);
-    if (!cs || cs.localTag !== tag) {
-      this.stats.invalidCookies++;
-      return;
-    }
-    if (now - cs.createdAt > this.options.cookieLifetime || now < cs.createdAt) {
-      // RFC 9260 5.2.6: report a stale cookie with its staleness in microseconds.
-      this.stats.staleCookies++;
-      const staleness = Math.min(
-        0xffffffff,
-        Math.max(0, (now - cs.createdAt - this.options.cookieLifetime) * 1000),
-      );
-      this.queueControl([errorChunk(ErrorCauseCode.StaleCookie, u32(staleness))], cs.peerTag);
-      return;
-    }
-    // Our own INIT is pending with another tag: this cookie answers somebody else's INIT.
-    if (!this.tcb && this.pendingInit && this.pendingInit.initiateTag !== cs.localTag) return;
-    switch (classifyCookieEcho(cs, this.tcb)) {
-      case 'new':
-      case 'collision':
-        this.createTcb(tcbFromCookie(cs));
-        this.establish(now);
-        break;
-      case 'restart':
-        this.createTcb(tcbFromCookie(cs));
-        this.events.push({ type: 'restarted' });
-        this.establish(now);
-        break;
-      case 'duplicate':
-        if (this.state === 'cookie-wait' || this.state === 'cookie-echoed') this.establish(now);
-        break;
-      case 'discard':
-        return;
-    }
-    this.queueControl([{ type: 'cookie-ack' }], this.tcb!.peerTag);
   }
 
   /** Returns false when the association was aborted. */
@@ -442,22 +359,7 @@ export class SctpAssociation extends AssociationBase {
 
   handleTimeout(now: number): void {
     this.now = now;
-    if (this.t1Init.isDue(now)) {
-      if (this.t1Init.expirations >= this.options.maxInitRetransmits)
-        this.close({ type: 'aborted', reason: 'INIT not answered', byPeer: false });
-      else if (this.pendingInit) {
-        this.t1Init.expireAndBackoff(now);
-        this.queueControl([this.pendingInit], 0);
-      } else this.t1Init.stop();
-    }
-    if (this.t1Cookie.isDue(now)) {
-      if (this.t1Cookie.expirations >= this.options.maxInitRetransmits)
-        this.close({ type: 'aborted', reason: 'COOKIE ECHO not answered', byPeer: false });
-      else if (this.pendingCookie && this.tcb) {
-        this.t1Cookie.expireAndBackoff(now);
-        this.queueControl([{ type: 'cookie-echo', cookie: this.pendingCookie }], this.tcb.peerTag);
-      } else this.t1Cookie.stop();
-    }
+    if (this.handleHandshakeTimeout(now)) return;
     const tcb = this.tcb;
     if (!tcb) return;
     if (this.t2Shutdown.isDue(now)) {
@@ -554,4 +456,9 @@ export class SctpAssociation extends AssociationBase {
     const tcb = this.tcb!;
     this.queueControl([{ type: 'shutdown', cumulativeTsnAck: wrap32(tcb.tracker.cumAck) }], tcb.peerTag);
   }
+}
+
+/** ABORT or SHUTDOWN COMPLETE with the T bit: the packet carries the receiver's peer tag. */
+function isReflected(c: Chunk): boolean {
+  return (c.type === 'abort' || c.type === 'shutdown-complete') && c.tagReflected;
 }

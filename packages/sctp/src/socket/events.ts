@@ -11,8 +11,11 @@ export type AssociationEvent =
   /** Graceful shutdown completed. */
   | { type: 'closed' }
   | { type: 'aborted'; reason: string; byPeer: boolean }
-  /** The peer restarted the association (RFC 9260 5.2.4 case A). */
-  | { type: 'restarted' }
+  /**
+   * The peer restarted the association (RFC 9260 5.2.4 case A): messages sent and not yet
+   * acknowledged, and the unsent rest of partly sent ones, were dropped (`lostMessages`).
+   */
+  | { type: 'restarted'; lostMessages: number }
   /** The peer reported an operation error (ERROR chunk). */
   | { type: 'peer-error'; reason: string };
 
@@ -36,6 +39,9 @@ export interface AssociationStats {
   fastRetransmits: number;
   t3Expiries: number;
   unknownChunks: number;
+  restarts: number;
+  /** SACKs that no longer acknowledged TSNs an earlier SACK gap-acked (RFC 9260 6.2). */
+  renegedTsns: number;
 }
 
 export function emptyStats(): AssociationStats {
@@ -58,5 +64,7 @@ export function emptyStats(): AssociationStats {
     fastRetransmits: 0,
     t3Expiries: 0,
     unknownChunks: 0,
+    restarts: 0,
+    renegedTsns: 0,
   };
 }

@@ -1,6 +1,6 @@
 import type { InitChunk } from '../packet/chunks/init.js';
 import type { InitAckChunk } from '../packet/chunks/init-ack.js';
-import type { Parameter } from '../packet/parameter.js';
+import { findParameter, type Parameter } from '../packet/parameter.js';
 import { negotiate, ourInitParameters } from './capabilities.js';
 import type { AssociationOptions } from './options.js';
 import type { CookieCodec, CookieState } from './state-cookie.js';
@@ -47,6 +47,7 @@ export function buildInitAck(
     peerTieTag: id.peerTieTag,
     capabilities: negotiate(o, init.params),
     createdAt: now,
+    lifetime: cookieLifetime(o, init),
   };
   const params: Parameter[] = [
     ...ourInitParameters(o),
@@ -64,6 +65,15 @@ export function buildInitAck(
     params,
     toReport: [],
   };
+}
+
+/**
+ * RFC 9260 5.2.6 / 3.3.2.1: a peer whose cookie went stale may ask for a longer one. We grant the
+ * increment but at most doubling our lifetime, so a peer cannot make cookies valid for ever.
+ */
+function cookieLifetime(o: AssociationOptions, init: InitChunk): number {
+  const ask = findParameter(init.params, 'cookie-preservative')?.lifeSpanIncrement ?? 0;
+  return o.cookieLifetime + Math.min(ask, o.cookieLifetime);
 }
 
 /** The initiator's view once the INIT ACK arrived (RFC 9260 5.1 C). */

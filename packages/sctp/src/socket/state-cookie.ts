@@ -18,10 +18,12 @@ export interface CookieState {
   peerTieTag: number;
   capabilities: Capabilities;
   createdAt: number;
+  /** Valid life of this cookie in ms: ours, plus any Cookie Preservative increment (RFC 9260 5.2.6). */
+  lifetime: number;
 }
 
 const MAGIC = 0x70727463; // "prtc"
-const BODY = 4 + 4 * 5 + 2 * 2 + 4 * 2 + 1 + 8;
+const BODY = 4 + 4 * 5 + 2 * 2 + 4 * 2 + 1 + 8 + 4;
 const MAC = 32;
 export const COOKIE_LENGTH = BODY + MAC;
 
@@ -44,6 +46,7 @@ export class CookieCodec {
     b.writeUInt32BE(s.peerTieTag >>> 0, o + 8);
     b[o + 12] = encodeCapabilities(s.capabilities);
     b.writeDoubleBE(s.createdAt, o + 13);
+    b.writeUInt32BE(Math.min(0xffffffff, Math.max(0, Math.floor(s.lifetime))), o + 21);
     this.mac(b.subarray(0, BODY)).copy(b, BODY);
     return b;
   }
@@ -65,6 +68,7 @@ export class CookieCodec {
       peerTieTag: u(32),
       capabilities: decodeCapabilities(b[36]!),
       createdAt: b.readDoubleBE(37),
+      lifetime: u(45),
     };
   }
 

@@ -317,6 +317,16 @@ export class OutstandingData {
     return this.apap > this.lastCumAck ? this.apap : undefined;
   }
 
+  /** Distinct messages with a fragment neither acknowledged nor abandoned (lost on a restart). */
+  unackedMessageIds(): Set<number> {
+    const ids = new Set<number>();
+    for (let i = this.head; i < this.items.length; i++) {
+      const item = this.items[i]!;
+      if (item.state !== ItemState.Acked && item.state !== ItemState.Abandoned) ids.add(item.message.id);
+    }
+    return ids;
+  }
+
   /** Items between the cumulative ack and the forward point, for the FORWARD-TSN stream list. */
   *skippedItems(upTo: number): Generator<OutstandingItem> {
     for (let t = this.lastCumAck + 1; t <= upTo; t++) {

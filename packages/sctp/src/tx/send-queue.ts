@@ -219,6 +219,48 @@ export class SendQueue {
     }
   }
 
+  /**
+   * The peer restarted (RFC 9260 5.2.4 A): a partly sent message cannot be finished (its first
+   * fragments went to the old association), so its rest is dropped; sequence numbers start over
+   * and paused streams resume. Returns the ids of the messages dropped.
+   */
+  restart(): number[] {
+    const dropped: number[] = [];
+    this.sticky = undefined;
+    for (const [id, s] of this.streams) {
+      const m = s.first;
+      if (m && m.offset > 0) {
+        this.consume(s, id, m.payload.length - m.offset);
+        m.offset = m.payload.length;
+        s.shift();
+        dropped.push(m.id);
+      }
+      s.nextSsn = 0;
+      s.nextOrderedMid = 0;
+      s.nextUnorderedMid = 0;
+      s.paused = false;
+      if (s.length > 0) this.scheduler.activate(id);
+    }
+    return dropped;
+  }
+
+  /** Drops every message queued on these streams (their channel is gone); returns how many. */
+  discardStreams(streamIds: readonly number[]): number {
+    let dropped = 0;
+    for (const id of streamIds) {
+      const s = this.streams.get(id);
+      if (!s) continue;
+      if (this.sticky === id) this.sticky = undefined;
+      for (let m = s.first; m; m = s.first) {
+        this.consume(s, id, m.payload.length - m.offset);
+        m.offset = m.payload.length;
+        s.shift();
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   /** Streams (among all known) with nothing queued. */
   isStreamEmpty(streamId: number): boolean {
     const s = this.streams.get(streamId);
