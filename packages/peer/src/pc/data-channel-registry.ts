@@ -50,7 +50,7 @@ export class DataChannelRegistry {
     return {
       send: (id, data) => {
         const result = manager.send(id, data, io.now());
-        io.flush();
+        io.requestFlush();
         return result;
       },
       bufferedAmount: (id) => manager.bufferedAmount(id),

@@ -17,6 +17,7 @@ export class TransportIo {
   #again = false;
   #closed = false;
   #timerAt: number | undefined;
+  #flushQueued = false;
 
   constructor(driver: PeerDriver, transport: PeerTransport, onEvent: (event: PeerTransportEvent) => void) {
     this.driver = driver;
@@ -37,6 +38,19 @@ export class TransportIo {
   run(fn: (now: number) => void): void {
     this.#guard(() => fn(this.driver.now()));
     this.flush();
+  }
+
+  /**
+   * Flushes once the current task's synchronous work is done, so that a burst of sends from one
+   * task shares SCTP packets (bundling, RFC 9260 6.10) instead of one datagram per message.
+   */
+  requestFlush(): void {
+    if (this.#flushQueued || this.#closed) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      this.flush();
+    });
   }
 
   flush(): void {
