@@ -26,14 +26,20 @@ afterEach(async () => {
 });
 
 describe('interop with werift ICE over loopback UDP', () => {
-  for (const weControl of [true, false]) {
-    it(`connects and exchanges data with purertc ${weControl ? 'controlling' : 'controlled'}`, async () => {
+  const cases = [
+    { weControl: true, weriftLite: false, name: 'purertc controlling' },
+    { weControl: false, weriftLite: false, name: 'purertc controlled' },
+    { weControl: true, weriftLite: true, name: 'purertc controlling a werift ICE-lite agent' },
+  ];
+  for (const { weControl, weriftLite, name } of cases) {
+    it(`connects and exchanges data with ${name}`, async () => {
       const ours = new NodeIceTransport({ controlling: weControl, addresses: ['127.0.0.1'] });
       cleanups.push(() => ours.close());
       const theirs = new Connection(!weControl, {
         useIpv4: true,
         useIpv6: false,
         additionalHostAddresses: ['127.0.0.1'],
+        iceLite: weriftLite,
       });
       cleanups.push(() => theirs.close());
 
