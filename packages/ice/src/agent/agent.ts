@@ -218,7 +218,6 @@ export class IceAgent {
     if (this.remoteCandidates.length >= this.opts.maxRemoteCandidates) return false;
     this.remoteCandidates.push(c);
     for (const local of this.localCandidates) this.formPair(local, c);
-    if (this.remoteGatheringDone) this.remoteGatheringDone = false;
     return true;
   }
 
@@ -832,6 +831,8 @@ export class IceAgent {
     // W3C webrtc-pc 5.6.3: `completed` is reached through `connected`.
     if (state === 'completed' && this.connectionState !== 'connected') this.setState('connected');
     this.connectionState = state;
+    // RFC 7675 section 5.1: once consent expires, nothing more is sent on the pair.
+    if (state === 'failed') this.transactions.removeWhere((t) => t.kind === 'consent');
     log('state %s', state);
     this.events.push({ type: 'state-change', state });
   }
