@@ -135,6 +135,15 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         state: p.state,
         nominated: p.nominated,
         priority: Number(p.priority),
+        requestsSent: p.stats.requestsSent,
+        requestsReceived: p.stats.requestsReceived,
+        responsesSent: p.stats.responsesSent,
+        responsesReceived: p.stats.responsesReceived,
+        consentRequestsSent: p.stats.consentRequestsSent,
+        // W3C webrtc-stats 7.14: round-trip times in seconds, from STUN checks and consent.
+        currentRoundTripTime:
+          p.stats.currentRoundTripTimeMs === undefined ? undefined : p.stats.currentRoundTripTimeMs / 1000,
+        totalRoundTripTime: p.stats.totalRoundTripTimeMs / 1000,
         ...(isSelected ? { bytesSent: t.stats.bytesSent, bytesReceived: t.stats.bytesReceived } : {}),
       });
       if (!report.has(candidateId('I', p.remote))) {
@@ -158,6 +167,22 @@ export function collectStats(s: StatsSources): RTCStatsReport {
     });
   }
   for (const tr of s.transceivers) {
+    // W3C webrtc-stats 7.2 RTCCodecStats: one per negotiated payload type of the transport.
+    for (const c of tr.negotiatedCodecs) {
+      const id = `CIT01_${c.payloadType}_${c.name}`;
+      if (report.has(id)) continue;
+      add({
+        id,
+        type: 'codec',
+        timestamp,
+        transportId: 'T01',
+        payloadType: c.payloadType,
+        mimeType: `${tr.kind}/${c.name}`,
+        clockRate: c.clockRate,
+        channels: c.channels,
+        sdpFmtpLine: c.parameters,
+      });
+    }
     if (tr.sender.packetsSent > 0) {
       add({
         id: `OT${tr.sender.ssrc}`,
@@ -182,6 +207,7 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         transportId: 'T01',
         packetsReceived: tr.receiver.packetsReceived,
         bytesReceived: tr.receiver.bytesReceived,
+        packetsLost: tr.receiver.reception.get(ssrc)?.packetsLost ?? 0,
       });
     }
   }

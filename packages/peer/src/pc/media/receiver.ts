@@ -1,4 +1,5 @@
 import { PacketParseError, parseRtp } from '@purertc/srtp';
+import { ReceptionStats } from './reception-stats.js';
 import { RtpTrack } from './track.js';
 
 /** W3C webrtc-pc 5.3 RTCRtpReceiver: its track fires `rtp` for every packet routed here. */
@@ -8,6 +9,8 @@ export class RTCRtpReceiver {
   bytesReceived = 0;
   /** SSRCs seen or signalled for this receiver. */
   readonly ssrcs = new Set<number>();
+  /** @internal RFC 3550 A.3 counters per SSRC, for inbound-rtp stats. */
+  readonly reception = new Map<number, ReceptionStats>();
 
   constructor(kind: 'audio' | 'video') {
     this.track = new RtpTrack(kind, { label: `remote ${kind}` });
@@ -20,6 +23,12 @@ export class RTCRtpReceiver {
       this.packetsReceived++;
       this.bytesReceived += data.length;
       this.ssrcs.add(packet.ssrc);
+      let reception = this.reception.get(packet.ssrc);
+      if (!reception) {
+        reception = new ReceptionStats();
+        this.reception.set(packet.ssrc, reception);
+      }
+      reception.record(packet.sequenceNumber);
       this.track.deliver(packet, data);
       return true;
     } catch (e) {
