@@ -14,7 +14,9 @@ const MAX_GAP_BLOCKS = 256;
 export type TsnVerdict = 'new' | 'duplicate' | 'out-of-window';
 
 /**
- * Tracks received TSNs and decides when to SACK (RFC 9260 6.2, 6.7). Received TSNs above the
+ * Tracks received TSNs and decides when to SACK (RFC 9260 6.2, 6.7). This receiver never reneges
+ * (RFC 9260 6.2 allows dropping gap-acked data under memory pressure): what it gap-acks it keeps
+ * until delivered, and memory is bounded by refusing data up front instead (see handleData). Received TSNs above the
  * cumulative ack are kept as sorted, disjoint [start, end] ranges of unwrapped TSNs.
  */
 export class DataTracker {

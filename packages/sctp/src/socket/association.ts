@@ -354,6 +354,9 @@ export class SctpAssociation extends AssociationHandshake {
     const o = tcb.rq.outstanding;
     if (o.isEmpty) this.t3Rtx.stop();
     else if (r.cumAdvanced) this.t3Rtx.start(now, this.rto.rto);
+    // RFC 9260 6.2.1 D iv: reneged data needs a running T3-rtx.
+    else if (r.reneged > 0) this.t3Rtx.startIfStopped(now, this.rto.rto);
+    this.stats.renegedTsns += r.reneged;
     this.maybeProgressShutdown(now);
   }
 

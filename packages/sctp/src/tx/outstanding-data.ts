@@ -31,6 +31,8 @@ export interface SackResult {
   fastRetransmit: boolean;
   /** Messages abandoned while processing this SACK. */
   abandoned: boolean;
+  /** TSNs an earlier SACK gap-acked that this one no longer does (the peer reneged). */
+  reneged: number;
 }
 
 type Abandoner = (m: OutgoingMessage) => void;
@@ -145,6 +147,7 @@ export class OutstandingData {
       rttSample: undefined,
       fastRetransmit: false,
       abandoned: false,
+      reneged: 0,
     };
     const rtt = { tsn: -1 };
     let highestNewlyAcked = this.lastCumAck;
@@ -190,6 +193,7 @@ export class OutstandingData {
         }
       }
     }
+    const reneged = this.prevBlocks.length > 0 ? this.renege(this.prevBlocks, blocks, cumAck, r) : undefined;
     this.prevBlocks = blocks;
 
     // HTNA (RFC 9260 7.2.4): miss indications only below the highest newly acked TSN, or for
@@ -202,6 +206,7 @@ export class OutstandingData {
       for (let t = holeStart; t <= holeEnd; t++) {
         const item = this.get(t);
         if (!item || item.state !== ItemState.InFlight || item.fastRetransmitted) continue;
+        if (reneged?.has(t)) continue;
         if (++item.nacks >= 3) {
           item.fastRetransmitted = true;
           if (this.markForRetransmit(item, now, abandon)) r.fastRetransmit = true;
@@ -211,6 +216,46 @@ export class OutstandingData {
       if (i < blocks.length) holeStart = blocks[i]![1] + 1;
     }
     return r;
+  }
+
+  /**
+   * RFC 9260 6.2.1 D iv: TSNs the previous SACK gap-acked and this one does not were reneged by the
+   * receiver. They were never freed (only the cumulative ack frees data), so they are simply in
+   * flight again with one miss indication (7.2.4), and T3-rtx (6.3.3) or fast retransmit sends
+   * them again. Returns the reneged TSNs so the hole scan does not count them twice.
+   */
+  private renege(
+    prev: readonly [number, number][],
+    now: readonly [number, number][],
+    cumAck: number,
+    r: SackResult,
+  ): Set<number> | undefined {
+    let out: Set<number> | undefined;
+    let j = 0;
+    // Interval difference prev \ now, so only reneged TSNs are visited, not every gap-acked one.
+    for (const [ps, pe] of prev) {
+      let t = Math.max(ps, cumAck + 1);
+      while (t <= pe) {
+        while (j < now.length && now[j]![1] < t) j++;
+        const n = now[j];
+        if (n && n[0] <= t) {
+          t = n[1] + 1;
+          continue;
+        }
+        const stop = n ? Math.min(pe, n[0] - 1) : pe;
+        for (; t <= stop; t++) {
+          const item = this.get(t);
+          if (!item || item.state !== ItemState.Acked) continue;
+          item.state = ItemState.InFlight;
+          this.bytesInFlight += item.fragment.payload.length;
+          item.nacks = 1;
+          r.reneged++;
+          if (!out) out = new Set();
+          out.add(t);
+        }
+      }
+    }
+    return out;
   }
 
   /** Returns false when the message was abandoned instead (RFC 3758 limits). */

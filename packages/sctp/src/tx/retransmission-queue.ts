@@ -20,6 +20,15 @@ export interface CongestionOptions {
 
 export type SackOutcome = 'ok' | 'old' | 'invalid';
 
+export interface SackHandling {
+  outcome: SackOutcome;
+  rtt?: number;
+  acked: number;
+  cumAdvanced: boolean;
+  /** TSNs gap-acked before and not any more (RFC 9260 6.2: the receiver reneged). */
+  reneged: number;
+}
+
 export interface SentChunk {
   tsn: number;
   fragment: Fragment;
@@ -79,15 +88,12 @@ export class RetransmissionQueue {
     this.forwardTsnPending = true;
   };
 
-  handleSack(
-    sack: SackChunk,
-    now: number,
-  ): { outcome: SackOutcome; rtt?: number; acked: number; cumAdvanced: boolean } {
+  handleSack(sack: SackChunk, now: number): SackHandling {
     const o = this.outstanding;
     const cum = this.cumUnwrapper.peek(sack.cumulativeTsnAck);
     // RFC 9260 6.2.1 D: an older cumulative ack is out of order and ignored.
-    if (cum < o.lastCumAck) return { outcome: 'old', acked: 0, cumAdvanced: false };
-    if (cum >= o.nextTsn) return { outcome: 'invalid', acked: 0, cumAdvanced: false };
+    if (cum < o.lastCumAck) return { outcome: 'old', acked: 0, cumAdvanced: false, reneged: 0 };
+    if (cum >= o.nextTsn) return { outcome: 'invalid', acked: 0, cumAdvanced: false, reneged: 0 };
     this.cumUnwrapper.unwrap(sack.cumulativeTsnAck);
     const flightBefore = o.bytesInFlight;
     const r = o.handleSack(cum, sack.gapBlocks, now, this.inFastRecovery, (m) => this.abandon(m, now));
@@ -119,10 +125,11 @@ export class RetransmissionQueue {
     }
     this.rwnd = Math.max(0, sack.aRwnd - o.bytesInFlight);
     if (r.abandoned || o.forwardTsnPoint() !== undefined) this.forwardTsnPending = true;
-    const out: { outcome: SackOutcome; rtt?: number; acked: number; cumAdvanced: boolean } = {
+    const out: SackHandling = {
       outcome: 'ok',
       acked: r.ackedBytes,
       cumAdvanced: r.cumAdvanced,
+      reneged: r.reneged,
     };
     if (r.rttSample !== undefined) out.rtt = r.rttSample;
     return out;
