@@ -53,6 +53,42 @@ describe('TURN client (RFC 8656) against a simulated TURN server', () => {
     expect(server.allocations.size).toBe(1);
   });
 
+  it('follows 300 Try Alternate to the ALTERNATE-SERVER', () => {
+    const net = new SimNetwork({ seed: 6 });
+    const first = new SimTurnServer(net, '192.0.2.50');
+    const second = new SimTurnServer(net, '192.0.2.51');
+    first.redirectTo = second.address;
+    const client = new TurnClient({ username: 'user', password: 'pass' });
+    let target = first.address;
+    const host = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 10 } });
+    const pump = () => {
+      for (let e = client.pollEvent(); e; e = client.pollEvent()) {
+        if (e.type === 'redirect') {
+          target = { host: e.server.address, port: e.server.port };
+          client.start(net.now);
+        }
+      }
+      for (let b = client.pollTransmit(); b; b = client.pollTransmit()) socket.send(b, target);
+    };
+    const socket = host.bind((d, now) => {
+      client.handleIncoming(d.data, now);
+      pump();
+    });
+    net.addTimerNode({
+      nextDeadline: () => client.nextDeadline(),
+      handleTimeout: (now) => {
+        client.handleTimeout(now);
+        pump();
+      },
+    });
+    client.start(net.now);
+    pump();
+    expect(net.runUntil(() => client.state === 'allocated', { timeoutMs: 5000 })).toBe(true);
+    expect(client.relayedAddress?.address).toBe('192.0.2.51');
+    expect(second.allocations.size).toBe(1);
+    expect(first.allocations.size).toBe(0);
+  });
+
   it('fails the allocation with wrong credentials', () => {
     const net = new SimNetwork({ seed: 2 });
     const server = new SimTurnServer(net, '192.0.2.50');

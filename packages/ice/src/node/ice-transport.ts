@@ -80,7 +80,7 @@ interface SrflxProbe {
 
 interface RelayState {
   readonly client: TurnClient;
-  readonly server: TransportAddress;
+  server: TransportAddress;
   readonly udp?: Socket;
   readonly tcp?: TcpSocket;
   tcpBuffer: Buffer;
@@ -481,6 +481,12 @@ export class NodeIceTransport {
             r.done();
           } else if (e.type === 'failed') {
             r.done();
+          } else if (e.type === 'redirect') {
+            // Only a UDP control channel can move; a stream would need a new connection.
+            if (r.udp && e.server.address.includes(':') === r.server.address.includes(':')) {
+              r.server = e.server;
+              r.client.start(now);
+            } else r.done();
           } else {
             this.agent.handleDatagram(socketId, e.peer, e.data, now);
           }

@@ -35,6 +35,11 @@ export type TurnEvent =
       readonly lifetime: number;
     }
   | { readonly type: 'failed'; readonly reason: string }
+  /**
+   * RFC 8656 section 7.1 / RFC 8489 section 10: the server sent 300 Try Alternate. The caller
+   * sends everything that follows to `server`, after calling `start` again.
+   */
+  | { readonly type: 'redirect'; readonly server: TransportAddress }
   | { readonly type: 'data'; readonly peer: TransportAddress; readonly data: Buffer };
 
 interface Pending {
@@ -82,6 +87,7 @@ export class TurnClient {
   private nonce: string | undefined;
   private key: StunIntegrityKey | undefined;
   private lifetimeMs = 0;
+  private redirects = 0;
   private refreshAt: number | undefined;
   private lastNow = 0;
   private nextChannel = 0x4000;
@@ -384,6 +390,20 @@ export class TurnClient {
         }
         p.retriedStaleNonce = true;
         this.retry(p, now);
+        return;
+      }
+    }
+    if (code === StunErrorCode.TryAlternate && p.method === StunMethod.Allocate && this.redirects < 2) {
+      const server = msg.address(StunAttr.AlternateServer);
+      if (server) {
+        this.redirects++;
+        // A new server has its own realm and nonce.
+        this.realm = undefined;
+        this.nonce = undefined;
+        this.key = undefined;
+        this.pending.clear();
+        this.state = 'new';
+        this.events.push({ type: 'redirect', server });
         return;
       }
     }

@@ -33,6 +33,8 @@ export class SimTurnServer {
   /** When set, the next authenticated request gets 438 Stale Nonce with this new nonce. */
   staleNonceOnce: string | undefined;
   lifetime = 600;
+  /** When set, every Allocate is answered 300 Try Alternate pointing there. */
+  redirectTo: { host: string; port: number } | undefined;
   private readonly socket: SimSocket;
 
   constructor(
@@ -77,6 +79,13 @@ export class SimTurnServer {
       return;
     }
     if (msg.messageClass !== StunClass.Request) return;
+    if (this.redirectTo && msg.method === StunMethod.Allocate) {
+      const b = new StunMessageBuilder(msg.method, StunClass.ErrorResponse, msg.transactionId)
+        .addErrorCode(300, 'Try Alternate')
+        .addAddress(StunAttr.AlternateServer, { address: this.redirectTo.host, port: this.redirectTo.port });
+      this.reply(from, b.finish({ fingerprint: true }));
+      return;
+    }
     const authenticated = msg.integrityOffset >= 0 && msg.verifyIntegrity(this.key);
     this.requests.push({ method: msg.method, authenticated });
     const respond = (cls: number, build: (b: StunMessageBuilder) => void, sign = true) => {
