@@ -1,5 +1,6 @@
 export type {
   DatagramHandler,
+  GatherError,
   GatherOptions,
   IceServerUrl,
   PeerDriver,

@@ -13,6 +13,16 @@ export interface GatherOptions {
   readonly relayOnly: boolean;
 }
 
+/** A STUN or TURN server that could not be used (W3C RTCPeerConnectionIceErrorEvent). */
+export interface GatherError {
+  readonly url: string;
+  readonly address: string | null;
+  readonly port: number | null;
+  /** STUN error code, or 701 when the server could not be reached. */
+  readonly errorCode: number;
+  readonly errorText: string;
+}
+
 /** Called for each datagram a driver socket receives. */
 export type DatagramHandler = (socketId: string, address: string, port: number, data: Buffer) => void;
 
@@ -31,7 +41,11 @@ export interface PeerDriver {
    * Opens sockets and reports each local candidate as it is found (host first, then server
    * reflexive and relay); resolves when gathering is over.
    */
-  gather(options: GatherOptions, onCandidate: (candidate: LocalCandidateInput) => void): Promise<void>;
+  gather(
+    options: GatherOptions,
+    onCandidate: (candidate: LocalCandidateInput) => void,
+    onError?: (error: GatherError) => void,
+  ): Promise<void>;
   send(socketId: string, address: string, port: number, data: Uint8Array): void;
   /** The single timer: calls `callback` at `at` (driver clock); undefined cancels it. */
   setTimer(at: number | undefined, callback: () => void): void;

@@ -14,7 +14,7 @@ import {
   StunMessageBuilder,
   StunMethod,
 } from '@purertc/ice';
-import type { DatagramHandler, GatherOptions, PeerDriver } from '../driver/driver.js';
+import type { DatagramHandler, GatherError, GatherOptions, PeerDriver } from '../driver/driver.js';
 import { parseIceServerUrl } from '../driver/ice-server-url.js';
 import { HostnameLookup } from './hostname-lookup.js';
 
@@ -70,7 +70,11 @@ export class NodeDriver implements PeerDriver {
     this.#handler = handler;
   }
 
-  async gather(options: GatherOptions, onCandidate: (c: LocalCandidateInput) => void): Promise<void> {
+  async gather(
+    options: GatherOptions,
+    onCandidate: (c: LocalCandidateInput) => void,
+    onError: (e: GatherError) => void = () => {},
+  ): Promise<void> {
     let hosts = listHostAddresses({
       ...(this.#options.addresses ? { addresses: this.#options.addresses } : {}),
       loopback: this.#options.loopback ?? false,
@@ -78,6 +82,7 @@ export class NodeDriver implements PeerDriver {
     });
     if (hosts.length === 0 && !this.#options.addresses) hosts = listHostAddresses({ loopback: true });
     const probes: Promise<void>[] = [];
+    const answered: [string, string, number, { answered: boolean }][] = [];
     let index = 0;
     for (const host of hosts) {
       if (this.#closed) return;
@@ -98,12 +103,36 @@ export class NodeDriver implements PeerDriver {
       if (!options.relayOnly) onCandidate({ socketId, type: 'host', address: host.address, port });
       for (const server of options.iceServers) {
         const parsed = parseIceServerUrl(server.url);
-        if (parsed?.scheme !== 'stun' || options.relayOnly) continue;
-        probes.push(this.#probe(socketId, host.address, port, parsed.host, parsed.port, onCandidate));
+        if (!parsed) continue;
+        if (parsed.scheme !== 'stun') {
+          // TURN is not gathered by this driver yet (see the package README).
+          onError({
+            url: server.url,
+            address: host.address,
+            port,
+            errorCode: 701,
+            errorText: 'TURN is not supported by the Node driver',
+          });
+          continue;
+        }
+        if (options.relayOnly) continue;
+        const found = { answered: false };
+        answered.push([server.url, host.address, port, found]);
+        probes.push(
+          this.#probe(socketId, host.address, port, parsed.host, parsed.port, (c) => {
+            found.answered = true;
+            onCandidate(c);
+          }),
+        );
       }
     }
     if (probes.length > 0) {
       await Promise.race([Promise.all(probes), this.#wait(this.#options.gatherTimeoutMs ?? 3000)]);
+    }
+    // W3C webrtc-pc 4.8.4: 701 when a server could not be reached.
+    for (const [url, address, port, found] of answered) {
+      if (!found.answered && !this.#closed)
+        onError({ url, address, port, errorCode: 701, errorText: 'STUN server did not answer' });
     }
   }
 

@@ -34,7 +34,7 @@ import {
 import { RTCDataChannel, type RTCDataChannelInit } from './data-channel.js';
 import { DataChannelRegistry } from './data-channel-registry.js';
 import { safeDispatch } from './event-handlers.js';
-import { RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
+import { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from './events.js';
 import { RTCIceCandidate, type RTCIceCandidateInit } from './ice-candidate.js';
 import { buildAnswer, buildOffer } from './jsep/build-local.js';
 import { type MLine, nextMid } from './jsep/m-line.js';
@@ -844,6 +844,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
         (candidate) => {
           if (this.#closed) return;
           io.run(() => transport.addLocalCandidate(candidate));
+        },
+        (error) => {
+          if (this.#closed) return;
+          safeDispatch(this, new RTCPeerConnectionIceErrorEvent('icecandidateerror', error));
         },
       )
       .catch((e: unknown) => log('gathering failed: %s', String(e)))
