@@ -5,7 +5,7 @@ import { connect, type Socket as TcpSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
 import { IceAgent } from '../agent/agent.js';
-import type { IceCandidate } from '../agent/candidate.js';
+import { type IceCandidate, isLinkLocal } from '../agent/candidate.js';
 import type {
   CandidatePairInfo,
   IceAgentEvent,
@@ -100,6 +100,8 @@ export class NodeIceTransport {
     readonly mapped: TransportAddress;
   }[] = [];
   private readonly sockets = new Map<string, Socket>();
+  /** Interface of each socket bound to an IPv6 link-local address, to scope what it sends. */
+  private readonly zones = new Map<string, string>();
   private readonly probes = new Map<string, SrflxProbe>();
   private readonly relays = new Map<string, RelayState>();
   private readonly listeners = new Set<(event: NodeIceEvent) => void>();
@@ -178,7 +180,13 @@ export class NodeIceTransport {
       const socketId = `udp${index++}`;
       let socket: Socket;
       try {
-        socket = await bindUdp(host.address, this.options.portRange);
+        // An IPv6 link-local address only means something with its interface (RFC 4007 zone).
+        const scoped = host.family === 6 && isLinkLocal(host.address);
+        socket = await bindUdp(
+          scoped ? `${host.address}%${host.interfaceName}` : host.address,
+          this.options.portRange,
+        );
+        if (scoped) this.zones.set(socketId, host.interfaceName);
       } catch {
         continue; // An address that cannot be bound (gone, or a full port range) gives no candidate.
       }
@@ -462,7 +470,14 @@ export class NodeIceTransport {
         const relay = this.relays.get(t.socketId);
         if (relay) relay.client.send(t.destination, t.data, now);
         else if (this.tcp.handles(t.socketId)) this.tcp.send(t.socketId, t.destination, t.data);
-        else this.sockets.get(t.socketId)?.send(t.data, t.destination.port, t.destination.address);
+        else {
+          const zone = this.zones.get(t.socketId);
+          const to =
+            zone && isLinkLocal(t.destination.address)
+              ? `${t.destination.address}%${zone}`
+              : t.destination.address;
+          this.sockets.get(t.socketId)?.send(t.data, t.destination.port, to);
+        }
       }
       for (const [socketId, r] of this.relays) {
         this.flushRelay(r);
