@@ -294,12 +294,13 @@ export class SctpAssociation extends AssociationHandshake {
     }
     const u = tcb.tracker.unwrap(tsn);
     const r = tcb.reassembly;
-    // RFC 9260 6.2: with no window left, drop new data; the next in-sequence TSN is still taken so
-    // delivery (which frees the window) can always progress. Memory stays within one MTU of the window.
-    if (
-      (r.isFull && u !== tcb.tracker.cumAck + 1) ||
-      r.queuedBytes + c.payload.length > r.capacity + this.options.mtu
-    ) {
+    // RFC 9260 6.2: with no window left, new data is dropped, except the next in-sequence TSN: it
+    // may complete a message larger than the window (which is then delivered, freeing the window),
+    // so taking it means no deadlock. Memory stays bounded: out-of-sequence data within one MTU of
+    // the window, in-sequence data within the window plus one maximum-size message.
+    const inSequence = u === tcb.tracker.cumAck + 1;
+    const limit = inSequence ? r.capacity + this.options.maxMessageSize : r.capacity + this.options.mtu;
+    if ((r.isFull && !inSequence) || r.queuedBytes + c.payload.length > limit) {
       this.stats.droppedReceiveWindowFull++;
       tcb.tracker.forceSack();
       return true;
@@ -314,8 +315,9 @@ export class SctpAssociation extends AssociationHandshake {
       );
       return true;
     }
-    const f = toFragment(c);
-    r.add(u, f);
+    r.add(u, toFragment(c));
+    // Beyond the window the sender probes one chunk at a time (6.1 A): ack each one at once.
+    if (r.isFull) tcb.tracker.forceSack();
     return true;
   }
 

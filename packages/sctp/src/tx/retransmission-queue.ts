@@ -170,7 +170,10 @@ export class RetransmissionQueue {
     while (space > hdr) {
       if (o.bytesInFlight >= this.cwnd) break;
       if (this.rwnd <= 0 && o.bytesInFlight > 0) break;
-      const maxPayload = Math.min(space - hdr, Math.max(this.rwnd, 1));
+      // RFC 9260 6.1 A: with nothing in flight one chunk may go whatever the window says; make it
+      // a full one, so a zero-window probe also moves a message forward by a whole packet.
+      const allowance = o.bytesInFlight === 0 ? space - hdr : this.rwnd;
+      const maxPayload = Math.min(space - hdr, Math.max(allowance, 1));
       // Avoid slivers: a fragment smaller than a quarter packet waits for the next packet.
       if (maxPayload < 64 && out.length > 0) break;
       // A small message goes whole into the next packet rather than in two fragments.
