@@ -46,7 +46,8 @@ describe.skipIf(!coturnInstalled())('interop with coturn over loopback', () => {
     }
   });
 
-  it('learns an IPv6 mapped address and allocates an IPv6 relay (REQUESTED-ADDRESS-FAMILY)', async () => {
+  it('learns an IPv6 mapped address and allocates an IPv6 relay (REQUESTED-ADDRESS-FAMILY)', async (ctx) => {
+    if (!coturn.ipv6) ctx.skip();
     const t = new NodeIceTransport({
       controlling: true,
       addresses: ['::1'],

@@ -23,8 +23,24 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Whether this machine has IPv6 loopback (some containers and namespaces lack it). */
+export async function ipv6LoopbackAvailable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp6');
+    s.once('error', () => {
+      s.close();
+      resolve(false);
+    });
+    s.bind(0, '::1', () => {
+      s.close();
+      resolve(true);
+    });
+  });
+}
+
 export interface Coturn {
   readonly port: number;
+  readonly ipv6: boolean;
   /** TLS listening port, with the self-signed certificate (PEM) it presents; absent without openssl. */
   readonly tlsPort: number | undefined;
   readonly certificate: string | undefined;
@@ -74,6 +90,7 @@ export async function startCoturn(): Promise<Coturn> {
   const username = 'purertc';
   const password = 'secret-password';
   const realm = 'purertc.test';
+  const ipv6 = await ipv6LoopbackAvailable();
   let tlsPort: number | undefined;
   let certificate: string | undefined;
   const tlsLines: string[] = ['no-tls'];
@@ -110,9 +127,9 @@ export async function startCoturn(): Promise<Coturn> {
   }
   const config = [
     'listening-ip=127.0.0.1',
-    'listening-ip=::1',
+    ...(ipv6 ? ['listening-ip=::1'] : []),
     'relay-ip=127.0.0.1',
-    'relay-ip=::1',
+    ...(ipv6 ? ['relay-ip=::1'] : []),
     `listening-port=${port}`,
     'min-port=50000',
     'max-port=59999',
@@ -144,6 +161,7 @@ export async function startCoturn(): Promise<Coturn> {
   }
   return {
     port,
+    ipv6,
     tlsPort,
     certificate,
     username,
