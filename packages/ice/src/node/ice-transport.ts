@@ -258,10 +258,22 @@ export class NodeIceTransport {
     this.closed = true;
     const now = this.now();
     for (const r of this.relays.values()) {
+      // The Refresh with lifetime 0 (RFC 8656 section 7.3) frees the relay at once; let it
+      // leave before the socket goes.
       r.client.close(now);
-      this.flushRelay(r);
-      r.udp?.close();
-      r.tcp?.destroy();
+      const goodbye = r.client.pollTransmit();
+      const udp = r.udp;
+      if (udp) {
+        if (goodbye) udp.send(goodbye, r.server.port, r.server.address, () => udp.close());
+        else udp.close();
+      }
+      if (r.tcp) {
+        const tcp = r.tcp;
+        if (goodbye && !tcp.destroyed) {
+          tcp.end(goodbye);
+          setTimeout(() => tcp.destroy(), 1000).unref();
+        } else tcp.destroy();
+      }
     }
     this.agent.close();
     this.pump();
