@@ -212,26 +212,49 @@ export class RetransmissionQueue {
     return this.rwnd > 0 || o.bytesInFlight === 0;
   }
 
-  /** RFC 3758 3.5 C1-C3 / RFC 8260 2.3: the FORWARD-TSN for abandoned data, if one is due. */
-  forwardTsn(interleaved: boolean): ForwardTsnChunk | IForwardTsnChunk | undefined {
-    const point = this.outstanding.forwardTsnPoint();
+  /**
+   * RFC 3758 3.5 C1-C3 / RFC 8260 2.3: the FORWARD-TSN for abandoned data, if one is due, within
+   * `maxBytes` (the chunk must fit one packet).
+   *
+   * When the streams to list do not fit, the chunk advances only to the TSN just before the first
+   * abandoned fragment of a stream it has no room for: every chunk is then complete on its own (all
+   * streams skipped at or below its new cumulative TSN are listed). A receiver ignores a FORWARD-TSN
+   * at or below its cumulative TSN (RFC 3758 3.6), so two chunks with the same TSN but different
+   * streams would lose one; instead the rest goes in a later chunk, once the peer's SACK confirms
+   * this one (the SACK finds the forward point still ahead and asks for another).
+   */
+  forwardTsn(
+    interleaved: boolean,
+    maxBytes = this.opts.mtu - 12,
+  ): ForwardTsnChunk | IForwardTsnChunk | undefined {
+    let point = this.outstanding.forwardTsnPoint();
     this.forwardTsnPending = false;
     if (point === undefined) return undefined;
+    // Chunk header and new cumulative TSN, then 4 bytes per stream (8 with I-FORWARD-TSN).
+    const room = Math.max(1, Math.floor((maxBytes - 8) / (interleaved ? 8 : 4)));
     if (interleaved) {
       const last = new Map<number, { streamId: number; unordered: boolean; mid: number }>();
       for (const it of this.outstanding.skippedItems(point)) {
         const f = it.fragment;
-        last.set(f.streamId * 2 + (f.unordered ? 1 : 0), {
-          streamId: f.streamId,
-          unordered: f.unordered,
-          mid: f.mid,
-        });
+        const key = f.streamId * 2 + (f.unordered ? 1 : 0);
+        if (!last.has(key) && last.size >= room) {
+          point = it.tsn - 1;
+          break;
+        }
+        last.set(key, { streamId: f.streamId, unordered: f.unordered, mid: f.mid });
       }
       return { type: 'iforward-tsn', newCumulativeTsn: wrap32(point), skipped: [...last.values()] };
     }
     const last = new Map<number, number>();
     for (const it of this.outstanding.skippedItems(point)) {
-      if (!it.fragment.unordered) last.set(it.fragment.streamId, it.fragment.ssn);
+      const f = it.fragment;
+      // Unordered fragments need no entry: the new cumulative TSN alone skips them.
+      if (f.unordered) continue;
+      if (!last.has(f.streamId) && last.size >= room) {
+        point = it.tsn - 1;
+        break;
+      }
+      last.set(f.streamId, f.ssn);
     }
     return {
       type: 'forward-tsn',
