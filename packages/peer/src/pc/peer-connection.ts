@@ -275,9 +275,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
         type = state === 'have-remote-offer' || state === 'have-local-pranswer' ? 'answer' : 'offer';
       }
       if (sdp === '') {
-        // W3C 4.4.1.5: an empty sdp means the last created one, or a fresh one.
-        if (type === 'offer') sdp = this.#lastOffer || (await this.#createOfferNow());
-        else sdp = this.#lastAnswer || (await this.#createAnswerNow());
+        // W3C 4.4.1.5 (parameterless setLocalDescription): a description made now, for the
+        // current state; an earlier created one may be stale after a rollback or renegotiation.
+        sdp = type === 'offer' ? await this.#createOfferNow() : await this.#createAnswerNow();
       }
       const parsed = parseSdp(sdp);
       this.#signaling.peek('local', type);

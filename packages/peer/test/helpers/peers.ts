@@ -73,14 +73,17 @@ export function channelOpen(ch: RTCDataChannel): Promise<void> {
   });
 }
 
-export function nextChannel(pc: RTCPeerConnection): Promise<RTCDataChannel> {
-  return new Promise((resolve) =>
-    pc.addEventListener(
-      'datachannel',
-      (e) => resolve((e as unknown as { channel: RTCDataChannel }).channel),
-      { once: true },
-    ),
-  );
+/** The next channel the peer opens, or the next one with this label. */
+export function nextChannel(pc: RTCPeerConnection, label?: string): Promise<RTCDataChannel> {
+  return new Promise((resolve) => {
+    const on = (e: Event): void => {
+      const channel = (e as unknown as { channel: RTCDataChannel }).channel;
+      if (label !== undefined && channel.label !== label) return;
+      pc.removeEventListener('datachannel', on);
+      resolve(channel);
+    };
+    pc.addEventListener('datachannel', on);
+  });
 }
 
 export function nextMessage(ch: RTCDataChannel): Promise<unknown> {
