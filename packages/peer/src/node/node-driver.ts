@@ -17,6 +17,7 @@ import {
 import type { DatagramHandler, GatherError, GatherOptions, PeerDriver } from '../driver/driver.js';
 import { parseIceServerUrl } from '../driver/ice-server-url.js';
 import { HostnameLookup } from './hostname-lookup.js';
+import { TurnRelay } from './turn-relay.js';
 
 const log = debuglog('purertc:peer');
 
@@ -53,6 +54,7 @@ export class NodeDriver implements PeerDriver {
   #waits = new Set<NodeJS.Timeout>();
   #closed = false;
   #lookup: HostnameLookup | undefined;
+  readonly #relays = new Map<string, TurnRelay>();
 
   constructor(options: NodeDriverOptions = {}) {
     this.#options = options;
@@ -82,7 +84,7 @@ export class NodeDriver implements PeerDriver {
     });
     if (hosts.length === 0 && !this.#options.addresses) hosts = listHostAddresses({ loopback: true });
     const probes: Promise<void>[] = [];
-    const answered: [string, string, number, { answered: boolean }][] = [];
+    const answered: [string, string | null, number | null, { answered: boolean }][] = [];
     let index = 0;
     for (const host of hosts) {
       if (this.#closed) return;
@@ -104,17 +106,7 @@ export class NodeDriver implements PeerDriver {
       for (const server of options.iceServers) {
         const parsed = parseIceServerUrl(server.url);
         if (!parsed) continue;
-        if (parsed.scheme !== 'stun') {
-          // TURN is not gathered by this driver yet (see the package README).
-          onError({
-            url: server.url,
-            address: host.address,
-            port,
-            errorCode: 701,
-            errorText: 'TURN is not supported by the Node driver',
-          });
-          continue;
-        }
+        if (parsed.scheme !== 'stun') continue;
         if (options.relayOnly) continue;
         const found = { answered: false };
         answered.push([server.url, host.address, port, found]);
@@ -126,17 +118,53 @@ export class NodeDriver implements PeerDriver {
         );
       }
     }
+    let relayIndex = 0;
+    for (const server of options.iceServers) {
+      const parsed = parseIceServerUrl(server.url);
+      if (!parsed || (parsed.scheme !== 'turn' && parsed.scheme !== 'turns')) continue;
+      if (parsed.scheme === 'turns' || parsed.transport !== 'udp') {
+        onError({
+          url: server.url,
+          address: null,
+          port: null,
+          errorCode: 701,
+          errorText: 'only TURN over UDP is supported',
+        });
+        continue;
+      }
+      const socketId = `turn${relayIndex++}`;
+      const found = { answered: false };
+      answered.push([server.url, null, null, found]);
+      probes.push(
+        this.#allocate(
+          found,
+          socketId,
+          server.url,
+          parsed.host,
+          parsed.port,
+          server.username ?? '',
+          server.credential ?? '',
+          onCandidate,
+          onError,
+        ),
+      );
+    }
     if (probes.length > 0) {
       await Promise.race([Promise.all(probes), this.#wait(this.#options.gatherTimeoutMs ?? 3000)]);
     }
     // W3C webrtc-pc 4.8.4: 701 when a server could not be reached.
     for (const [url, address, port, found] of answered) {
       if (!found.answered && !this.#closed)
-        onError({ url, address, port, errorCode: 701, errorText: 'STUN server did not answer' });
+        onError({ url, address, port, errorCode: 701, errorText: 'the server did not answer' });
     }
   }
 
   send(socketId: string, address: string, port: number, data: Uint8Array): void {
+    const relay = this.#relays.get(socketId);
+    if (relay) {
+      relay.send({ address, port }, data);
+      return;
+    }
     const socket = this.#sockets.get(socketId);
     if (!socket || this.#closed) return;
     socket.send(data, port, address, (err) => {
@@ -167,6 +195,8 @@ export class NodeDriver implements PeerDriver {
     if (this.#closed) return;
     this.#closed = true;
     this.#lookup?.close();
+    for (const r of this.#relays.values()) r.close();
+    this.#relays.clear();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const t of this.#waits) clearTimeout(t);
@@ -202,6 +232,57 @@ export class NodeDriver implements PeerDriver {
       this.#handler(socketId, canonicalIp(rinfo.address) ?? rinfo.address, rinfo.port, msg);
     });
     this.#sockets.set(socketId, socket);
+  }
+
+  /** RFC 8656 allocation; the relayed address becomes a relay candidate (RFC 8445 5.1.1.2). */
+  async #allocate(
+    found: { answered: boolean },
+    socketId: string,
+    url: string,
+    host: string,
+    port: number,
+    username: string,
+    password: string,
+    onCandidate: (c: LocalCandidateInput) => void,
+    onError: (e: GatherError) => void,
+  ): Promise<void> {
+    let address: string | undefined;
+    try {
+      address = canonicalIp(host) ?? canonicalIp((await lookup(host)).address);
+    } catch {
+      address = undefined;
+    }
+    if (this.#closed) return;
+    if (!address) {
+      onError({ url, address: null, port: null, errorCode: 701, errorText: `cannot resolve ${host}` });
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const relay = new TurnRelay({ address, port }, username, password, {
+        allocated: (relayed, mapped) => {
+          found.answered = true;
+          onCandidate({
+            socketId,
+            type: 'relay',
+            address: relayed.address,
+            port: relayed.port,
+            ...(mapped ? { relatedAddress: mapped.address, relatedPort: mapped.port } : {}),
+            server: `${address}:${port}`,
+          });
+          resolve();
+        },
+        failed: (reason) => {
+          found.answered = true;
+          onError({ url, address: null, port: null, errorCode: 701, errorText: reason });
+          resolve();
+        },
+        data: (peer, data) => {
+          if (!this.#closed) this.#handler(socketId, peer.address, peer.port, data);
+        },
+      });
+      this.#relays.set(socketId, relay);
+      relay.start().catch(() => resolve());
+    });
   }
 
   #wait(ms: number): Promise<void> {
