@@ -70,6 +70,11 @@ export class DtlsServer extends DtlsConnection {
     if (this.state === 'new') this.setState('handshaking');
   }
 
+  /** The random of the ClientHello this connection answered, to tell a restarted client apart. */
+  get clientHelloRandom(): Buffer | undefined {
+    return this.clientRandom;
+  }
+
   /** True until a ClientHello with a valid cookie arrived: no per-client state exists until then. */
   get awaitingCookie(): boolean {
     return this.cookies !== undefined && !this.cookieAccepted;

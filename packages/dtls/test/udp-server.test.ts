@@ -79,3 +79,45 @@ describe('DtlsUdpServer: many clients on one socket', () => {
     expect(serverEvents.filter((e) => e.type === 'connected').length).toBe(3);
   });
 });
+
+describe('DtlsUdpServer: a client that restarts on the same port (RFC 6347 4.2.8)', () => {
+  it('gets a new connection after proving reachability with a cookie; the old one is reported closed', async () => {
+    const events: Array<{ port: number; e: DtlsEvent }> = [];
+    const server = await DtlsUdpServer.listen({
+      certificate: cert('ecdsa', 1),
+      retransmit: { initialMs: 200 },
+      expectedFingerprints: () => cert('ecdsa', 0).getFingerprints(),
+      onEvent: (peer, e) => events.push({ port: peer.port, e }),
+    });
+    cleanups.push(() => server.close());
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    cleanups.push(() => sock.close());
+    let current: DtlsClient | undefined;
+    const flush = () => {
+      for (let d = current!.poll(); d; d = current!.poll()) sock.send(d, server.port, '127.0.0.1');
+    };
+    sock.on('message', (m) => {
+      current!.handle(m, performance.now());
+      flush();
+    });
+    const connectOnce = async () => {
+      current = new DtlsClient({
+        certificate: cert('ecdsa', 0),
+        remoteFingerprints: cert('ecdsa', 1).getFingerprints(),
+      });
+      current.start(performance.now());
+      flush();
+      const c = current;
+      await waitUntil(() => c.state === 'connected', 8000, 'client connected');
+    };
+    await connectOnce();
+    const first = server.connection({ address: '127.0.0.1', port: sock.address().port });
+    await connectOnce();
+    const second = server.connection({ address: '127.0.0.1', port: sock.address().port });
+    await waitUntil(() => second?.state === 'connected', 8000, 'server side of the restart');
+    expect(second).not.toBe(first);
+    expect(server.connectionCount).toBe(1);
+    expect(events.map((x) => x.e.type)).toEqual(['connected', 'closed', 'connected']);
+  });
+});

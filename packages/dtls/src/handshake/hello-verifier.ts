@@ -7,8 +7,8 @@ import { parseClientHelloPrefix } from './messages/client-hello.js';
 import { encodeHelloVerifyRequest } from './messages/hello-verify-request.js';
 
 export type HelloVerdict =
-  | { action: 'accept'; messageSeq: number; recordSeq: number }
-  | { action: 'reply'; datagram: Buffer }
+  | { action: 'accept'; messageSeq: number; recordSeq: number; random: Buffer }
+  | { action: 'reply'; datagram: Buffer; random: Buffer }
   | { action: 'drop' };
 
 /**
@@ -39,7 +39,7 @@ export function inspectClientHello(
         hello.cookie.length > 0 &&
         authority.verify(clientAddress, hello.version, hello.random, hello.sessionId, hello.cookie)
       ) {
-        return { action: 'accept', messageSeq: f.messageSeq, recordSeq: record.seq };
+        return { action: 'accept', messageSeq: f.messageSeq, recordSeq: record.seq, random: hello.random };
       }
       const cookie = authority.issue(clientAddress, hello.version, hello.random, hello.sessionId);
       // RFC 6347 4.2.1: version 1.0 in the HVR for compatibility; reuse the client's message and record numbers.
@@ -53,6 +53,7 @@ export function inspectClientHello(
       });
       return {
         action: 'reply',
+        random: hello.random,
         datagram: encodeRecord({
           type: ContentType.handshake,
           version: DTLS_1_0,

@@ -78,6 +78,11 @@ export class DtlsUdpServer {
     if (this.closed) return;
     const key = `${peer.address}:${peer.port}`;
     let entry = this.connections.get(key);
+    if (entry && entry.connection.state === 'connected') {
+      const restart = this.checkRestart(msg, key, entry, peer);
+      if (restart === 'answered') return;
+      if (restart === 'new-connection') entry = undefined;
+    }
     if (!entry) {
       const verdict = inspectClientHello(msg, key, this.cookies);
       if (verdict.action === 'reply') this.socket.send(verdict.datagram, peer.port, peer.address);
@@ -96,6 +101,35 @@ export class DtlsUdpServer {
     }
     entry.connection.handle(msg, performance.now());
     this.flush(key, entry);
+  }
+
+  /**
+   * RFC 6347 4.2.8: a ClientHello with a fresh random on a connected 5-tuple is a restarted client.
+   * It must prove reachability with a cookie before the old connection is given up; a late copy of
+   * the original hello (same random) stays with the old connection.
+   */
+  private checkRestart(
+    msg: Buffer,
+    key: string,
+    entry: Entry,
+    peer: UdpPeer,
+  ): 'existing' | 'answered' | 'new-connection' {
+    const verdict = inspectClientHello(msg, key, this.cookies);
+    if (
+      verdict.action === 'drop' ||
+      verdict.random.equals(entry.connection.clientHelloRandom ?? Buffer.alloc(0))
+    ) {
+      return 'existing';
+    }
+    if (verdict.action === 'reply') {
+      this.socket.send(verdict.datagram, peer.port, peer.address);
+      return 'answered';
+    }
+    log('client %s restarted its handshake', key);
+    if (entry.timer) clearTimeout(entry.timer);
+    this.connections.delete(key);
+    this.options.onEvent(peer, { type: 'closed', initiator: 'remote' }, entry.connection);
+    return 'new-connection';
   }
 
   send(peer: UdpPeer, data: Uint8Array): void {
