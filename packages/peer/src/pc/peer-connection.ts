@@ -319,7 +319,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       if ((type === 'answer' || type === 'pranswer') && parsed.media.length !== this.#lines.length) {
         throw invalidAccessError('the answer does not have the offered m= sections');
       }
-      const transport = this.#ensureTransport(false);
+      // RFC 8445 6.1.1: facing a lite agent, the full agent controls even as the answerer.
+      const transport = this.#ensureTransport(info?.iceLite ?? false);
       if (type === 'offer') {
         this.#stableLines = this.#lines.map((l) => ({ ...l }));
         this.#lines = bindRemoteOffer(parsed, this.#lines, this.#transceivers, (kind) =>

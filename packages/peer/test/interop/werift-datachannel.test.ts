@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RTCDataChannel as WeriftDataChannel, RTCPeerConnection as WeriftPeerConnection } from 'werift';
+import { type RTCDataChannel as WeriftDataChannel, RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { RTCPeerConnection } from '../../src/index.js';
 import { channelOpen, LOOPBACK, nextChannel, within } from '../helpers/peers.js';
 import { completeLocalDescription, weriftPeer } from '../helpers/werift.js';
@@ -139,5 +139,30 @@ describe('purertc RTCPeerConnection with werift over loopback', () => {
       if (typeof p === 'string') expect(got[i]).toBe(p);
       else expect(Buffer.from(got[i] as Buffer).equals(Buffer.from(p))).toBe(true);
     });
+  });
+
+  it('werift as an ICE-lite offerer: purertc answers as the controlling agent (RFC 8445 6.1.1)', async () => {
+    const ours = new RTCPeerConnection(LOOPBACK);
+    const theirs: WeriftPeerConnection = new WeriftPeerConnection({
+      iceUseIpv4: true,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceLite: true,
+    });
+    cleanups.push(
+      () => ours.close(),
+      () => theirs.close(),
+    );
+    const incoming = nextChannel(ours);
+    theirs.createDataChannel('lite');
+    await theirs.setLocalDescription(await theirs.createOffer());
+    expect(theirs.localDescription!.sdp).toContain('a=ice-lite');
+    await ours.setRemoteDescription({ type: 'offer', sdp: theirs.localDescription!.sdp });
+    await ours.setLocalDescription(await ours.createAnswer());
+    await theirs.setRemoteDescription(await completeLocalDescription(ours));
+    const mine = await within(incoming, 15_000, 'datachannel from a lite peer');
+    expect(mine.label).toBe('lite');
+    const stats = [...(await ours.getStats()).values()].find((s) => s.type === 'transport');
+    expect(stats?.iceRole).toBe('controlling');
   });
 });
