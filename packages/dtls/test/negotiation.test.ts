@@ -4,6 +4,7 @@ import {
   encodeClientHello,
   parseClientHello,
 } from '../src/handshake/messages/client-hello.js';
+import { encodeServerHello, parseServerHello } from '../src/handshake/messages/server-hello.js';
 import { CipherSuite, DtlsClient, HandshakeType } from '../src/index.js';
 import { encodeRecord, parseDatagram } from '../src/record/record.js';
 import { cert, containsHandshake, drainEvents, makePair, NOW, pump, rewriteHandshake } from './helpers.js';
@@ -156,5 +157,56 @@ describe('records that overtake the key exchange (RFC 6347 4.1)', () => {
       for (const d of fromServer) client.handle(d, NOW);
     }
     expect(drainEvents(client).map((e) => e.type)).toEqual(['connected', 'data']);
+  });
+});
+
+describe('malformed or unsolicited server messages', () => {
+  it('a truncated ServerHello is a decode_error', () => {
+    const { client, server } = makePair();
+    client.start(NOW);
+    pump(client, server, NOW, (from, d) =>
+      from === server && containsHandshake(d, HandshakeType.server_hello)
+        ? rewriteHandshake(d, HandshakeType.server_hello, (b) => b.subarray(0, 20))
+        : d,
+    );
+    expect(drainEvents(client)).toMatchObject([
+      { type: 'error', error: { reason: 'decode-error', alert: 50 } },
+    ]);
+  });
+
+  it('an extension the client never offered is an illegal_parameter (RFC 5246 7.4.1.4)', () => {
+    const { client, server } = makePair();
+    client.start(NOW);
+    pump(client, server, NOW, (from, d) =>
+      from === server && containsHandshake(d, HandshakeType.server_hello)
+        ? rewriteHandshake(d, HandshakeType.server_hello, (b) => {
+            const sh = parseServerHello(b);
+            return encodeServerHello({
+              ...sh,
+              extensions: [...sh.extensions, { type: 0x1234, data: Buffer.alloc(0) }],
+            });
+          })
+        : d,
+    );
+    expect(drainEvents(client)).toMatchObject([
+      { type: 'error', error: { reason: 'illegal-parameter', alert: 47 } },
+    ]);
+  });
+
+  it('a server choosing an SRTP profile the client did not offer is refused', () => {
+    const { client, server } = makePair({ srtpProfiles: [1] });
+    client.start(NOW);
+    pump(client, server, NOW, (from, d) =>
+      from === server && containsHandshake(d, HandshakeType.server_hello)
+        ? rewriteHandshake(d, HandshakeType.server_hello, (b) => {
+            const sh = parseServerHello(b);
+            const exts = sh.extensions.map((e) =>
+              e.type === 14 ? { type: 14, data: Buffer.from([0, 2, 0, 7, 0]) } : e,
+            );
+            return encodeServerHello({ ...sh, extensions: exts });
+          })
+        : d,
+    );
+    expect(drainEvents(client)).toMatchObject([{ type: 'error', error: { reason: 'illegal-parameter' } }]);
   });
 });
