@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DataChunk } from '../src/packet/chunks/data.js';
 import type { SackChunk } from '../src/packet/chunks/sack.js';
 import type { OutgoingMessage } from '../src/tx/outgoing-message.js';
 import { RetransmissionQueue } from '../src/tx/retransmission-queue.js';
@@ -6,6 +7,9 @@ import { RetransmissionTimeout } from '../src/tx/retransmission-timeout.js';
 import { SendQueue } from '../src/tx/send-queue.js';
 
 const MTU = 1200;
+
+/** One packet's DATA chunks (fill() appends DATA only when given no other chunks). */
+const fillData = (rq: RetransmissionQueue, now: number, space: number) => rq.fill(now, space) as DataChunk[];
 const HDR = 16;
 
 function message(id: number, size: number, extra: Partial<OutgoingMessage> = {}): OutgoingMessage {
@@ -40,7 +44,7 @@ function setup(messages: number, size = MTU - 12 - HDR) {
   const sendAll = (now: number) => {
     const out: number[] = [];
     for (;;) {
-      const chunks = rq.fill(now, MTU - 12);
+      const chunks = fillData(rq, now, MTU - 12);
       if (chunks.length === 0) return out;
       out.push(...chunks.map((c) => c.tsn));
     }
@@ -107,7 +111,7 @@ describe('congestion control (RFC 9260 7)', () => {
     expect(rq.inFastRecovery).toBe(true);
     expect(rq.ssthresh).toBe(Math.max(Math.floor((10 * MTU) / 2), 4 * MTU));
     expect(rq.cwnd).toBe(rq.ssthresh);
-    const retx = rq.fill(20, MTU - 12);
+    const retx = fillData(rq, 20, MTU - 12);
     expect(retx.map((c) => c.tsn)).toEqual([lost]);
     // The cumulative ack passing the recovery point ends fast recovery.
     rq.handleSack(sack(tsns[tsns.length - 1]!), 30);
@@ -120,9 +124,9 @@ describe('congestion control (RFC 9260 7)', () => {
     rq.handleT3Expiry(1000);
     expect(rq.cwnd).toBe(MTU);
     expect(rq.ssthresh).toBe(Math.max((10 * MTU) / 2, 4 * MTU));
-    const first = rq.fill(1000, MTU - 12);
+    const first = fillData(rq, 1000, MTU - 12);
     expect(first.map((c) => c.tsn)).toEqual([tsns[0]]);
-    expect(rq.fill(1000, MTU - 12)).toEqual([]); // cwnd (1 MTU) is full
+    expect(fillData(rq, 1000, MTU - 12)).toEqual([]); // cwnd (1 MTU) is full
   });
 
   it('never sends more than the peer window, but probes a zero window with one chunk', () => {
@@ -135,8 +139,8 @@ describe('congestion control (RFC 9260 7)', () => {
       sq,
     );
     let sent = 0;
-    for (let c = rq.fill(0, MTU - 12); c.length > 0; c = rq.fill(0, MTU - 12))
-      sent += c.reduce((n, x) => n + x.fragment.payload.length, 0);
+    for (let c = fillData(rq, 0, MTU - 12); c.length > 0; c = fillData(rq, 0, MTU - 12))
+      sent += c.reduce((n, x) => n + x.payload.length, 0);
     expect(sent).toBeLessThanOrEqual(2500 + 1000);
     const zero = new RetransmissionQueue(
       1,
@@ -144,8 +148,8 @@ describe('congestion control (RFC 9260 7)', () => {
       { mtu: MTU, initialCwndMtus: 10, dataHeaderSize: HDR, partialReliability: true },
       sq,
     );
-    expect(zero.fill(0, MTU - 12)).toHaveLength(1);
-    expect(zero.fill(0, MTU - 12)).toHaveLength(0);
+    expect(fillData(zero, 0, MTU - 12)).toHaveLength(1);
+    expect(fillData(zero, 0, MTU - 12)).toHaveLength(0);
   });
 
   it('ignores SACKs older than the cumulative ack and rejects acks of unsent TSNs', () => {

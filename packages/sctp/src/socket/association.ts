@@ -10,7 +10,7 @@ import { SctpParseError } from '../packet/parse-error.js';
 import { type ParsedPacket, parsePacket, serializePacket } from '../packet/sctp-packet.js';
 import { DATA_STATES, RECEIVE_STATES } from './association-base.js';
 import { AssociationHandshake } from './association-handshake.js';
-import { abortChunk, errorChunk, toDataChunk, toFragment, u32 } from './data-chunks.js';
+import { abortChunk, errorChunk, toFragment, u32 } from './data-chunks.js';
 import type { AssociationOptions } from './options.js';
 
 export type { SendResult } from './association-base.js';
@@ -59,30 +59,21 @@ export class SctpAssociation extends AssociationHandshake {
       chunks.push(sack);
       space -= chunkLength(sack);
     }
-    // Control chunks that do not fit beside what is already in the packet get a packet of their own.
-    const add = (c: Chunk) => {
-      const n = (chunkLength(c) + 3) & ~3;
-      if (n <= space) {
-        chunks.push(c);
-        space -= n;
-      } else this.queueControl([c], tcb.peerTag);
-    };
     if (rq.forwardTsnPending && tcb.capabilities.partialReliability) {
       const fwd = rq.forwardTsn(tcb.capabilities.messageInterleaving);
-      if (fwd) add(fwd);
+      if (fwd) space = this.fitOrQueue(chunks, fwd, space, tcb.peerTag);
     }
     if (tcb.capabilities.reconfig && DATA_STATES.has(this.state)) {
       const rc = tcb.reset.poll(rq.nextTsnWire);
       if (rc) {
-        add(rc);
+        space = this.fitOrQueue(chunks, rc, space, tcb.peerTag);
         this.reconfigTimer.start(now, this.rto.rto);
       }
     }
     if (canSendData) {
-      const sent = rq.fill(now, space);
-      const idata = tcb.capabilities.messageInterleaving;
-      for (const s of sent) chunks.push(toDataChunk(s.tsn, s.fragment, idata));
-      if (sent.length > 0) this.t3Rtx.startIfStopped(now, this.rto.rto);
+      const before = chunks.length;
+      rq.fill(now, space, tcb.capabilities.messageInterleaving, chunks);
+      if (chunks.length > before) this.t3Rtx.startIfStopped(now, this.rto.rto);
     }
     if (chunks.length === 0) {
       this.maybeProgressShutdown(now);
@@ -92,6 +83,17 @@ export class SctpAssociation extends AssociationHandshake {
     }
     this.stats.packetsSent++;
     return serializePacket(this.header(tcb.peerTag, chunks), tcb.capabilities.zeroChecksumSend);
+  }
+
+  /** A control chunk that does not fit beside what is already in the packet gets a packet of its own. */
+  private fitOrQueue(chunks: Chunk[], c: Chunk, space: number, tag: number): number {
+    const n = (chunkLength(c) + 3) & ~3;
+    if (n > space) {
+      this.queueControl([c], tag);
+      return space;
+    }
+    chunks.push(c);
+    return space - n;
   }
 
   handlePacket(bytes: Uint8Array, now: number): void {

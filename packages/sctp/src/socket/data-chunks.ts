@@ -4,23 +4,6 @@ import type { DataChunk } from '../packet/chunks/data.js';
 import type { IDataChunk } from '../packet/chunks/idata.js';
 import { type ErrorCause, ErrorCauseCode } from '../packet/error-cause.js';
 
-/** DATA (RFC 9260 3.3.1) or I-DATA (RFC 8260 2.1) carrying one fragment. */
-export function toDataChunk(tsn: number, f: Fragment, idata: boolean): DataChunk | IDataChunk {
-  const common = {
-    tsn,
-    streamId: f.streamId,
-    ppid: f.ppid,
-    payload: f.payload,
-    unordered: f.unordered,
-    beginning: f.beginning,
-    end: f.end,
-    immediate: false,
-  };
-  return idata
-    ? { type: 'idata', ...common, mid: f.mid, fsn: f.fsn }
-    : { type: 'data', ...common, ssn: f.ssn };
-}
-
 export function toFragment(c: DataChunk | IDataChunk): Fragment {
   return {
     streamId: c.streamId,

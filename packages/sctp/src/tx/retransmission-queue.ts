@@ -1,11 +1,12 @@
-import type { Fragment } from '../common/fragment.js';
 import { Unwrapper, wrap32 } from '../common/serial.js';
+import type { Chunk } from '../packet/chunk.js';
 import type { ForwardTsnChunk } from '../packet/chunks/forward-tsn.js';
 import type { IForwardTsnChunk } from '../packet/chunks/iforward-tsn.js';
 import type { SackChunk } from '../packet/chunks/sack.js';
 import type { OutgoingMessage } from './outgoing-message.js';
-import { OutstandingData, type OutstandingItem } from './outstanding-data.js';
+import { OutstandingData } from './outstanding-data.js';
 import type { SendQueue } from './send-queue.js';
+import { toDataChunk } from './to-data-chunk.js';
 
 export interface CongestionOptions {
   /** SCTP packet size (common header included). */
@@ -29,11 +30,6 @@ export interface SackHandling {
   reneged: number;
 }
 
-export interface SentChunk {
-  tsn: number;
-  fragment: Fragment;
-}
-
 /**
  * The sender side of RFC 9260 6 and 7: decides what DATA goes in the next packet under the
  * congestion window and the peer's receive window, reacts to SACKs (slow start, congestion
@@ -52,6 +48,9 @@ export class RetransmissionQueue {
   /** Fast retransmit sends one packet ignoring cwnd (RFC 9260 7.2.4 step 3). */
   private fastRetransmitPending = false;
   forwardTsnPending = false;
+  /** `now` of the call in progress, for the abandon callback (one closure, not one per call). */
+  private clock = 0;
+  private readonly abandonNow = (m: OutgoingMessage): void => this.abandon(m, this.clock);
 
   constructor(
     initialTsn: number,
@@ -96,7 +95,8 @@ export class RetransmissionQueue {
     if (cum >= o.nextTsn) return { outcome: 'invalid', acked: 0, cumAdvanced: false, reneged: 0 };
     this.cumUnwrapper.unwrap(sack.cumulativeTsnAck);
     const flightBefore = o.bytesInFlight;
-    const r = o.handleSack(cum, sack.gapBlocks, now, this.inFastRecovery, (m) => this.abandon(m, now));
+    this.clock = now;
+    const r = o.handleSack(cum, sack.gapBlocks, now, this.inFastRecovery, this.abandonNow);
     const mtu = this.opts.mtu;
     if (this.fastRecoveryExit !== undefined && o.lastCumAck >= this.fastRecoveryExit)
       this.fastRecoveryExit = undefined;
@@ -142,27 +142,29 @@ export class RetransmissionQueue {
     this.cwnd = mtu;
     this.partialBytesAcked = 0;
     this.fastRecoveryExit = undefined;
-    this.outstanding.markAllForRetransmit(now, (m) => this.abandon(m, now));
+    this.clock = now;
+    this.outstanding.markAllForRetransmit(now, this.abandonNow);
     if (this.outstanding.forwardTsnPoint() !== undefined) this.forwardTsnPending = true;
   }
 
   /**
-   * DATA for one packet with `space` bytes left: retransmissions first, then new fragments from
+   * DATA (or I-DATA) chunks appended to `out` for one packet with `space` bytes left: retransmissions first, then new fragments from
    * the send queue, within cwnd (RFC 9260 6.1 B allows exceeding it by less than one MTU) and the
    * peer's rwnd (6.1 A: one chunk may probe a zero window when nothing is in flight).
    */
-  fill(now: number, space: number): SentChunk[] {
+  fill(now: number, space: number, idata = false, out: Chunk[] = []): Chunk[] {
     const o = this.outstanding;
     const hdr = this.opts.dataHeaderSize;
-    const out: SentChunk[] = [];
+    const start = out.length;
+    this.clock = now;
     if (o.hasToRetransmit) {
       const ignoreCwnd = this.fastRetransmitPending;
       this.fastRetransmitPending = false;
       if (ignoreCwnd || this.retransmitAllowed()) {
-        const items = o.takeRetransmissions(now, space, hdr, (m) => this.abandon(m, now));
+        const items = o.takeRetransmissions(now, space, hdr, this.abandonNow);
         for (const it of items) {
           space -= (hdr + it.fragment.payload.length + 3) & ~3;
-          out.push(this.sent(it));
+          out.push(toDataChunk(wrap32(it.tsn), it.fragment, idata));
         }
       }
       if (o.hasToRetransmit) return out;
@@ -175,9 +177,9 @@ export class RetransmissionQueue {
       const allowance = o.bytesInFlight === 0 ? space - hdr : this.rwnd;
       const maxPayload = Math.min(space - hdr, Math.max(allowance, 1));
       // Avoid slivers: a fragment smaller than a quarter packet waits for the next packet.
-      if (maxPayload < 64 && out.length > 0) break;
+      if (maxPayload < 64 && out.length > start) break;
       // A small message goes whole into the next packet rather than in two fragments.
-      const whole = out.length > 0 ? this.opts.mtu - 12 - hdr : 0;
+      const whole = out.length > start ? this.opts.mtu - 12 - hdr : 0;
       const p = this.sendQueue.produce(now, maxPayload & ~3 || maxPayload, whole);
       if (!p) break;
       if (p.expired) {
@@ -188,7 +190,7 @@ export class RetransmissionQueue {
       const item = o.insert(p.fragment, p.message, now);
       this.rwnd = Math.max(0, this.rwnd - p.fragment.payload.length);
       space -= (hdr + p.fragment.payload.length + 3) & ~3;
-      out.push(this.sent(item));
+      out.push(toDataChunk(wrap32(item.tsn), item.fragment, idata));
     }
     return out;
   }
@@ -197,10 +199,6 @@ export class RetransmissionQueue {
   private retransmitAllowed(): boolean {
     const flight = this.outstanding.bytesInFlight;
     return flight < this.cwnd && (this.cwnd > this.opts.mtu || flight === 0);
-  }
-
-  private sent(item: OutstandingItem): SentChunk {
-    return { tsn: wrap32(item.tsn), fragment: item.fragment };
   }
 
   /** Whether fill() could produce something now. */
