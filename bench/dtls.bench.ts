@@ -87,8 +87,14 @@ function ourHandshake(clientCert: DtlsCertificate, serverCert: DtlsCertificate) 
   return { client, server };
 }
 
+let weriftPair: { client: WeriftDtlsClient; server: WeriftDtlsServer } | undefined;
+
 export default defineSuite({
   suite: 'dtls',
+  teardown: () => {
+    weriftPair?.client.close();
+    weriftPair?.server.close();
+  },
   cases: async (): Promise<BenchCase[]> => {
     const clientCert = generateCertificate({ now: 1_700_000_000_000 });
     const serverCert = generateCertificate({ now: 1_700_000_000_000 });
@@ -102,6 +108,7 @@ export default defineSuite({
 
     // werift's AEAD cipher from a real werift connection.
     const w = await weriftHandshake(clientCert, serverCert);
+    weriftPair = w;
     const wClientCipher = w.client.cipher.cipher;
     const wServerCipher = w.server.cipher.cipher;
     const header = { type: 23, version: 0xfefd, epoch: 1, sequenceNumber: 1 };
