@@ -8,14 +8,16 @@ import { readU32, type SrtpTransform, tagsEqual, writeU32 } from './transform.js
 const TAG = 16;
 const SRTCP_INDEX_LENGTH = 4;
 
-/** The tables assume a little-endian host; elsewhere the native GCM transform is used. */
+/** GHASH reads blocks as host words and byte-swaps them as little-endian; elsewhere Node's GCM is used. */
 export const canUseJsGcm = endianness() === 'LE';
 
 /**
  * AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714) without a cipher object per packet: the CTR
  * keystream (J0 for the tag mask, then inc32 blocks for the payload) comes from one long-lived
- * AES-ECB context in one call, and GHASH runs in JS over the output buffer. Packets whose payload
- * exceeds `maxJsPayload` go to Node's GCM instead, where its per-call setup is amortised better.
+ * AES-ECB context in one call, and GHASH runs in JS over the output buffer, constant-time (see
+ * ghash.ts). Packets whose payload exceeds `maxJsPayload` go to Node's GCM instead: its per-call
+ * setup costs a fixed few microseconds, while the JS GHASH costs per block, so Node wins above a
+ * crossover size.
  */
 export class AesGcmJsTransform implements SrtpTransform {
   readonly rtpTagLength = TAG;
@@ -24,7 +26,7 @@ export class AesGcmJsTransform implements SrtpTransform {
   private readonly rtpKeystream: CounterKeystream;
   private readonly rtcpKeystream: CounterKeystream;
   private readonly rtpGhash: Ghash;
-  private rtcpGhashTable: Ghash | undefined;
+  private rtcpGhashState: Ghash | undefined;
   private readonly rtpSalt: Int32Array;
   private readonly rtcpSalt: Int32Array;
   private readonly scratch = new Int32Array(4);
@@ -53,8 +55,8 @@ export class AesGcmJsTransform implements SrtpTransform {
 
   /** Built on first use: many sessions never send enough RTCP to need it. */
   private get rtcpGhash(): Ghash {
-    this.rtcpGhashTable ??= new Ghash(hashSubkey(this.rtcpKeystream));
-    return this.rtcpGhashTable;
+    this.rtcpGhashState ??= new Ghash(hashSubkey(this.rtcpKeystream));
+    return this.rtcpGhashState;
   }
 
   /** RFC 7714 8.1 IV (00 00 || SSRC || ROC || SEQ, XOR salt), then J0 = IV || 1 and inc32 blocks. */

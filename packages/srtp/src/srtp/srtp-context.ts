@@ -35,8 +35,9 @@ export interface SrtpContextOptions {
   /** Most SSRCs tracked per direction and per RTP/RTCP; default 1024. */
   maxSsrcs?: number;
   /**
-   * AEAD profiles: payloads up to this many bytes use the JS GHASH path (no cipher object per
-   * packet; 64 KiB of tables per key), larger ones Node's GCM. 0 always uses Node's GCM.
+   * AEAD profiles: payloads up to this many bytes use AES-CTR from a long-lived ECB context plus
+   * a constant-time JS GHASH (no cipher object per packet), larger ones Node's GCM. 0 always
+   * uses Node's GCM. Default `DEFAULT_GCM_JS_MAX_PAYLOAD`.
    */
   gcmJsMaxPayload?: number;
 }
@@ -218,8 +219,8 @@ export class SrtpContext {
 }
 
 /**
- * `gcmJsMaxPayload`: the largest payload the AEAD profiles handle with the JS GHASH path; larger
- * ones use Node's GCM. 0 disables the JS path (and its 64 KiB of tables per key).
+ * `gcmJsMaxPayload`: the largest payload the AEAD profiles handle with the constant-time JS GHASH
+ * path; larger ones use Node's GCM. 0 disables the JS path.
  */
 export function createTransform(
   profile: SrtpProfileId,
