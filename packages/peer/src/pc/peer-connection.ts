@@ -42,12 +42,14 @@ import {
   applyNegotiatedMedia,
   bindRemoteOffer,
   type MediaRouting,
-  routeUnknownSsrc,
+  routeRtp,
+  takeNewRemoteTracks,
 } from './jsep/media-negotiation.js';
+import { isNegotiationNeeded } from './jsep/negotiation-needed.js';
 import { readRemoteTransport } from './jsep/read-remote.js';
 import type { RTCRtpReceiver } from './media/receiver.js';
 import { RTCRtpSender } from './media/sender.js';
-import { MediaStream, type RtpTrack } from './media/track.js';
+import type { MediaStream, RtpTrack } from './media/track.js';
 import { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from './media/transceiver.js';
 import { RTCPeerConnectionEventTarget } from './peer-connection-events.js';
 import {
@@ -723,28 +725,16 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   }
 
   #fireTracks(remote: SessionDescription): void {
-    for (const [i, m] of remote.media.entries()) {
-      const t = this.#lines[i]?.transceiver;
-      if (!t || m.port === 0) continue;
-      const dir = m.attributes.find((a) => a.type === 'direction');
-      const direction = dir?.type === 'direction' ? dir.direction : 'sendrecv';
-      const remoteSends = direction === 'sendrecv' || direction === 'sendonly';
-      if (remoteSends && !t.trackFired) {
-        t.trackFired = true;
-        const msid = m.attributes.find((a) => a.type === 'msid');
-        const streams =
-          msid?.type === 'msid' && msid.streamId !== '-' ? [new MediaStream(msid.streamId)] : [];
-        for (const s of streams) s.addTrack(t.receiver.track);
-        safeDispatch(
-          this,
-          new RTCTrackEvent('track', {
-            receiver: t.receiver,
-            track: t.receiver.track,
-            streams,
-            transceiver: t,
-          }),
-        );
-      } else if (!remoteSends) t.trackFired = false;
+    for (const { transceiver: t, streams } of takeNewRemoteTracks(remote, this.#lines)) {
+      safeDispatch(
+        this,
+        new RTCTrackEvent('track', {
+          receiver: t.receiver,
+          track: t.receiver.track,
+          streams,
+          transceiver: t,
+        }),
+      );
     }
   }
 
@@ -785,18 +775,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   // ---- internals: negotiation-needed (W3C 4.7.3, simplified) ----
 
   #isNegotiationNeeded(): boolean {
-    if (this.#iceRestartWanted) return true;
-    if (this.#dataWanted && !this.#lines.some((l) => l.data && !l.rejected)) return true;
-    for (const t of this.#transceivers) {
-      const line = this.#lines.find((l) => l.transceiver === t);
-      if (t.stopped) {
-        if (line && !line.rejected) return true;
-        continue;
-      }
-      if (!line) return true;
-      if (t.negotiatedDirection !== undefined && t.negotiatedDirection !== t.direction) return true;
-    }
-    return false;
+    return isNegotiationNeeded({
+      iceRestartWanted: this.#iceRestartWanted,
+      dataWanted: this.#dataWanted,
+      lines: this.#lines,
+      transceivers: this.#transceivers,
+    });
   }
 
   #updateNegotiationNeeded(): void {
@@ -929,14 +913,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   }
 
   #routeRtp(packet: Uint8Array): void {
-    if (packet.length < 12) return;
-    const ssrc = ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
-    let t = this.#routing.bySsrc.get(ssrc);
-    if (!t) {
-      t = routeUnknownSsrc(packet, this.#lines, this.#routing);
-      if (t) this.#routing.bySsrc.set(ssrc, t);
-    }
-    t?.receiver.receive(packet);
+    routeRtp(packet, this.#lines, this.#routing)?.receiver.receive(packet);
   }
 
   #addTransceiverInternal(

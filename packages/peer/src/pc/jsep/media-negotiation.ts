@@ -4,6 +4,7 @@ import { directionReceives, directionSends, reverseDirection } from '../../sdp/d
 import type { SessionDescription } from '../../sdp/model.js';
 import { getAttributes, getDirection, getMid, isDataSection, isRejected } from '../../sdp/query.js';
 import { EXT_MID } from '../media/default-codecs.js';
+import { MediaStream } from '../media/track.js';
 import type { RTCRtpTransceiver } from '../media/transceiver.js';
 import type { MLine } from './m-line.js';
 
@@ -137,4 +138,44 @@ export function routeUnknownSsrc(
   }
   const byPt = receiving.filter((t) => t.negotiatedCodecs.some((c) => c.payloadType === parsed.payloadType));
   return byPt.length === 1 ? byPt[0] : undefined;
+}
+
+/** The receiver for a decrypted RTP packet; an SSRC seen once stays bound to its receiver. */
+export function routeRtp(
+  packet: Uint8Array,
+  lines: readonly MLine[],
+  routing: MediaRouting,
+): RTCRtpTransceiver | undefined {
+  if (packet.length < 12) return undefined;
+  const ssrc = ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
+  let t = routing.bySsrc.get(ssrc);
+  if (!t) {
+    t = routeUnknownSsrc(packet, lines, routing);
+    if (t) routing.bySsrc.set(ssrc, t);
+  }
+  return t;
+}
+
+/**
+ * W3C 4.4.1.5 (process remote tracks): the transceivers whose remote side starts sending with
+ * this description, each once, with the streams its msid names (RFC 8830).
+ */
+export function takeNewRemoteTracks(
+  remote: SessionDescription,
+  lines: readonly MLine[],
+): { transceiver: RTCRtpTransceiver; streams: MediaStream[] }[] {
+  const out: { transceiver: RTCRtpTransceiver; streams: MediaStream[] }[] = [];
+  for (const [i, m] of remote.media.entries()) {
+    const t = lines[i]?.transceiver;
+    if (!t || m.port === 0) continue;
+    const remoteSends = directionSends(getDirection(m, remote));
+    if (remoteSends && !t.trackFired) {
+      t.trackFired = true;
+      const msid = getAttributes(m, 'msid')[0];
+      const streams = msid && msid.streamId !== '-' ? [new MediaStream(msid.streamId)] : [];
+      for (const s of streams) s.addTrack(t.receiver.track);
+      out.push({ transceiver: t, streams });
+    } else if (!remoteSends) t.trackFired = false;
+  }
+  return out;
 }
