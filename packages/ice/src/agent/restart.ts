@@ -1,0 +1,43 @@
+import type { AgentCore } from './agent-core.js';
+import { makeCredentials } from './credentials.js';
+import type { IceCredentials } from './types.js';
+
+/**
+ * RFC 8445 section 9: a fresh check list (and, for our own restart, new local credentials);
+ * the selected pair keeps carrying data and consent until checks select a new one.
+ */
+export function beginRestart(core: AgentCore, newLocal: boolean, credentials?: IceCredentials): void {
+  if (core.connectionState === 'closed') return;
+  if (core.connectionState === 'failed') {
+    // Consent was lost: nothing to keep, the restart starts from scratch (RFC 7675 section 5.1).
+    core.selected = undefined;
+    core.consent.stop();
+    core.transactions.removeWhere((t) => t.kind === 'consent');
+  }
+  if (newLocal) {
+    core.previousLocal = core.local;
+    core.local = makeCredentials(core.random, credentials);
+  }
+  core.restarting = core.selected !== undefined;
+  core.transactions.removeWhere((t) => t.kind === 'check');
+  core.list.clear();
+  core.remotes.clear();
+  core.remoteGatheringDone = false;
+  core.nominationDone = false;
+  core.firstValidAt = undefined;
+  core.checksStarted = false;
+  core.nextCheckAt = undefined;
+  if (newLocal) {
+    // Local candidates stay (same sockets); they are signalled again with the new ufrag.
+    // Peer-reflexive ones are forgotten: they are learned again, never signalled.
+    const renewed = core.localCandidates
+      .filter((c) => c.type !== 'prflx')
+      .map((c) => ({ ...c, ufrag: core.local.ufrag }));
+    core.localCandidates.length = 0;
+    core.localCandidates.push(...renewed);
+    core.localGatheringDone = false;
+    for (const c of renewed) core.events.push({ type: 'local-candidate', candidate: c });
+  }
+  if (!core.selected && core.connectionState !== 'new') core.setState('checking');
+  core.updateState(core.lastNow);
+}
