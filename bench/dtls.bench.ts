@@ -3,7 +3,8 @@
  * ECDHE X25519, AES-128-GCM, mutual authentication, cookie exchange on our side as werift does),
  * and 1 KiB application-data record protect/unprotect with AES-128-GCM, purertc vs werift.
  * werift's record cases use the AEAD cipher object of a werift connection set up in memory.
- * werift's handshake includes its own polling sleeps (waitForReady), which dominate its figure.
+ * werift's client resolves connect() only after its flight-5 retransmission wait (a fixed 500 ms
+ * `setTimeout` in werift's Flight.transmit), so its handshake row measures that wait, not CPU.
  */
 
 import type { AddressInfo } from 'node:net';
