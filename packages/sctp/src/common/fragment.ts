@@ -17,6 +17,18 @@ export interface Fragment {
   end: boolean;
 }
 
+/** What DATA reassembly reads of a received chunk (a parsed DataChunk is one, no copy needed). */
+export type DataFragment = Pick<
+  Fragment,
+  'streamId' | 'ssn' | 'ppid' | 'payload' | 'unordered' | 'beginning' | 'end'
+>;
+
+/** What I-DATA reassembly reads of a received chunk (a parsed IDataChunk is one). */
+export type IDataFragment = Pick<
+  Fragment,
+  'streamId' | 'mid' | 'fsn' | 'ppid' | 'payload' | 'unordered' | 'beginning' | 'end'
+>;
+
 /** A received message, reassembled. */
 export interface ReceivedMessage {
   streamId: number;

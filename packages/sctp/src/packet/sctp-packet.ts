@@ -1,4 +1,5 @@
 import { type Chunk, chunkLength, parseChunk, writeChunk } from './chunk.js';
+import { parseDataValue } from './chunks/data.js';
 import { COMMON_HEADER_LENGTH, type CommonHeader, writeCommonHeader } from './common-header.js';
 import { crc32c } from './crc32c.js';
 import { fail } from './parse-error.js';
@@ -53,7 +54,11 @@ export function parsePacket(bytes: Uint8Array, options: ParseOptions = {}): Pars
     const length = buf.readUInt16BE(off + 2);
     if (length < 4) fail('chunk length below 4');
     if (off + length > buf.length) fail('chunk length past the end of the packet');
-    chunks.push(parseChunk(code, flags, buf.subarray(off + 4, off + length)));
+    chunks.push(
+      code === 0
+        ? parseDataValue(flags, buf, off + 4, off + length)
+        : parseChunk(code, flags, buf.subarray(off + 4, off + length)),
+    );
     off += (length + 3) & ~3;
   }
   return {

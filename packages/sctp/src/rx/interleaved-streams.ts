@@ -1,8 +1,8 @@
-import type { Fragment, ReceivedMessage } from '../common/fragment.js';
+import type { IDataFragment, ReceivedMessage } from '../common/fragment.js';
 import { Unwrapper } from '../common/serial.js';
 
 interface PartialMessage {
-  fragments: Map<number, Fragment>;
+  fragments: Map<number, IDataFragment>;
   endFsn: number | undefined;
   bytes: number;
   /** Highest TSN seen, so I-FORWARD-TSN-free cleanup by TSN stays possible. */
@@ -40,7 +40,7 @@ export class InterleavedStreams {
     return s;
   }
 
-  add(tsn: number, f: Fragment): void {
+  add(tsn: number, f: IDataFragment): void {
     const s = this.sub(f.streamId, f.unordered);
     const mid = s.midUnwrapper.unwrap(f.mid);
     if (!f.unordered && mid < s.nextMid) {
@@ -73,7 +73,7 @@ export class InterleavedStreams {
   }
 
   private emit(m: PartialMessage): void {
-    const parts: Fragment[] = [];
+    const parts: IDataFragment[] = [];
     for (let i = 0; i <= m.endFsn!; i++) parts.push(m.fragments.get(i)!);
     const first = parts[0]!;
     this.release(m.bytes);

@@ -1,11 +1,13 @@
-import type { Fragment, ReceivedMessage } from '../common/fragment.js';
+import type { ReceivedMessage } from '../common/fragment.js';
+import type { DataChunk } from '../packet/chunks/data.js';
+import type { IDataChunk } from '../packet/chunks/idata.js';
 import { InterleavedStreams } from './interleaved-streams.js';
 import { TraditionalStreams } from './traditional-streams.js';
 
 interface DeferredReset {
   senderLastTsn: number;
   streams: number[];
-  held: { tsn: number; f: Fragment }[];
+  held: { tsn: number; f: DataChunk | IDataChunk }[];
 }
 
 /**
@@ -13,7 +15,8 @@ interface DeferredReset {
  * byte held so the advertised receive window (RFC 9260 6.2 a_rwnd) bounds memory.
  */
 export class ReassemblyQueue {
-  private readonly streams: TraditionalStreams | InterleavedStreams;
+  private readonly traditional: TraditionalStreams | undefined;
+  private readonly interleaved: InterleavedStreams | undefined;
   private readonly out: ReceivedMessage[] = [];
   /** Payload bytes held (fragments not yet delivered, and data held for a deferred reset). */
   queuedBytes = 0;
@@ -27,9 +30,8 @@ export class ReassemblyQueue {
     const release = (n: number) => {
       this.queuedBytes -= n;
     };
-    this.streams = interleaved
-      ? new InterleavedStreams(deliver, release)
-      : new TraditionalStreams(deliver, release);
+    if (interleaved) this.interleaved = new InterleavedStreams(deliver, release);
+    else this.traditional = new TraditionalStreams(deliver, release);
   }
 
   get isFull(): boolean {
@@ -40,7 +42,8 @@ export class ReassemblyQueue {
     return Math.max(0, this.capacity - this.queuedBytes);
   }
 
-  add(tsn: number, f: Fragment): void {
+  /** The chunk is held as is (its payload is a view of the packet): no copy per fragment. */
+  add(tsn: number, f: DataChunk | IDataChunk): void {
     this.queuedBytes += f.payload.length;
     const d = this.deferred;
     if (d && tsn > d.senderLastTsn && (d.streams.length === 0 || d.streams.includes(f.streamId))) {
@@ -48,7 +51,8 @@ export class ReassemblyQueue {
       d.held.push({ tsn, f });
       return;
     }
-    this.streams.add(tsn, f);
+    if (f.type === 'data') this.traditional?.add(tsn, f);
+    else this.interleaved?.add(tsn, f);
   }
 
   /** Takes the messages completed so far. */
@@ -58,14 +62,14 @@ export class ReassemblyQueue {
   }
 
   forwardTsn(newCumTsn: number, skipped: readonly { streamId: number; ssn: number }[]): void {
-    (this.streams as TraditionalStreams).forward(newCumTsn, skipped);
+    this.traditional?.forward(newCumTsn, skipped);
   }
 
   iforwardTsn(
     newCumTsn: number,
     skipped: readonly { streamId: number; unordered: boolean; mid: number }[],
   ): void {
-    (this.streams as InterleavedStreams).forward(newCumTsn, skipped);
+    this.interleaved?.forward(newCumTsn, skipped);
   }
 
   get hasDeferredReset(): boolean {
@@ -82,7 +86,7 @@ export class ReassemblyQueue {
     const d = this.deferred;
     if (!d || cumAck < d.senderLastTsn) return undefined;
     this.deferred = undefined;
-    this.streams.resetStreams(d.streams);
+    this.resetStreams(d.streams);
     for (const { tsn, f } of d.held) {
       this.queuedBytes -= f.payload.length;
       this.add(tsn, f);
@@ -91,7 +95,8 @@ export class ReassemblyQueue {
   }
 
   resetStreams(streams: readonly number[]): void {
-    this.streams.resetStreams(streams);
+    this.traditional?.resetStreams(streams);
+    this.interleaved?.resetStreams(streams);
   }
 }
 

@@ -1,9 +1,9 @@
-import type { Fragment, ReceivedMessage } from '../common/fragment.js';
+import type { DataFragment, ReceivedMessage } from '../common/fragment.js';
 import { Unwrapper } from '../common/serial.js';
 
 interface Stored {
   tsn: number;
-  f: Fragment;
+  f: DataFragment;
 }
 
 /** Fragments of one ordered message, sorted by TSN (fragments of a DATA message have consecutive TSNs). */
@@ -16,15 +16,40 @@ class OrderedStream {
 
 /** Unordered fragments of one stream keyed by TSN; a message is a B..E run of consecutive TSNs. */
 class UnorderedStream {
-  readonly byTsn = new Map<number, Fragment>();
+  readonly byTsn = new Map<number, DataFragment>();
 }
 
 export type Deliver = (m: ReceivedMessage) => void;
 
-function assemble(parts: readonly Fragment[]): ReceivedMessage {
+function assemble(parts: readonly DataFragment[]): ReceivedMessage {
   const first = parts[0]!;
-  const payload = parts.length === 1 ? first.payload : Buffer.concat(parts.map((p) => p.payload));
+  const payload = parts.length === 1 ? first.payload : concat(parts);
   return { streamId: first.streamId, ppid: first.ppid, payload, unordered: first.unordered };
+}
+
+/** One copy of the fragments into the message (no intermediate array of payloads). */
+function concat(parts: readonly { payload: Buffer }[]): Buffer {
+  let n = 0;
+  for (const p of parts) n += p.payload.length;
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (const p of parts) {
+    p.payload.copy(out, o);
+    o += p.payload.length;
+  }
+  return out;
+}
+
+function concatStored(list: readonly Stored[]): Buffer {
+  let n = 0;
+  for (const p of list) n += p.f.payload.length;
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (const p of list) {
+    p.f.payload.copy(out, o);
+    o += p.f.payload.length;
+  }
+  return out;
 }
 
 /**
@@ -41,7 +66,7 @@ export class TraditionalStreams {
   ) {}
 
   /** Returns the bytes now held (added, minus delivered ones are released through `release`). */
-  add(tsn: number, f: Fragment): void {
+  add(tsn: number, f: DataFragment): void {
     if (f.unordered) this.addUnordered(tsn, f);
     else this.addOrdered(tsn, f);
   }
@@ -56,12 +81,20 @@ export class TraditionalStreams {
     return s;
   }
 
-  private addOrdered(tsn: number, f: Fragment): void {
+  private addOrdered(tsn: number, f: DataFragment): void {
     const s = this.orderedStream(f.streamId);
     const ssn = s.ssnUnwrapper.unwrap(f.ssn);
     if (ssn < s.nextSsn) {
       // Already delivered or skipped by FORWARD-TSN: nothing to hold.
       this.release(f.payload.length);
+      return;
+    }
+    if (ssn === s.nextSsn && f.beginning && f.end && !s.messages.has(ssn)) {
+      // The common case, a whole message that is next in order: delivered without being stored.
+      s.nextSsn++;
+      this.release(f.payload.length);
+      this.deliver({ streamId: f.streamId, ppid: f.ppid, payload: f.payload, unordered: false });
+      if (s.messages.size > 0) this.drainOrdered(s);
       return;
     }
     let list = s.messages.get(ssn);
@@ -93,14 +126,14 @@ export class TraditionalStreams {
       if (!list || !TraditionalStreams.complete(list)) return;
       s.messages.delete(s.nextSsn);
       s.nextSsn++;
-      let bytes = 0;
-      for (const p of list) bytes += p.f.payload.length;
-      this.release(bytes);
-      this.deliver(assemble(list.map((p) => p.f)));
+      const first = list[0]!.f;
+      const payload = list.length === 1 ? first.payload : concatStored(list);
+      this.release(payload.length);
+      this.deliver({ streamId: first.streamId, ppid: first.ppid, payload, unordered: false });
     }
   }
 
-  private addUnordered(tsn: number, f: Fragment): void {
+  private addUnordered(tsn: number, f: DataFragment): void {
     if (f.beginning && f.end) {
       this.release(f.payload.length);
       this.deliver(assemble([f]));
@@ -122,7 +155,7 @@ export class TraditionalStreams {
       if (!s.byTsn.has(end + 1)) return;
       end++;
     }
-    const parts: Fragment[] = [];
+    const parts: DataFragment[] = [];
     let bytes = 0;
     for (let t = start; t <= end; t++) {
       const p = s.byTsn.get(t)!;

@@ -10,7 +10,7 @@ import { SctpParseError } from '../packet/parse-error.js';
 import { type ParsedPacket, parsePacket, serializePacket } from '../packet/sctp-packet.js';
 import { DATA_STATES, RECEIVE_STATES } from './association-base.js';
 import { AssociationHandshake } from './association-handshake.js';
-import { abortChunk, errorChunk, toFragment, u32 } from './data-chunks.js';
+import { abortChunk, errorChunk, u32 } from './data-chunks.js';
 import type { AssociationOptions } from './options.js';
 
 export type { SendResult } from './association-base.js';
@@ -317,7 +317,7 @@ export class SctpAssociation extends AssociationHandshake {
       );
       return true;
     }
-    r.add(u, toFragment(c));
+    r.add(u, c);
     // Beyond the window the sender probes one chunk at a time (6.1 A): ack each one at once.
     if (r.isFull) tcb.tracker.forceSack();
     return true;

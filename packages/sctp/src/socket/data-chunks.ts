@@ -1,22 +1,5 @@
-import type { Fragment } from '../common/fragment.js';
 import type { Chunk } from '../packet/chunk.js';
-import type { DataChunk } from '../packet/chunks/data.js';
-import type { IDataChunk } from '../packet/chunks/idata.js';
 import { type ErrorCause, ErrorCauseCode } from '../packet/error-cause.js';
-
-export function toFragment(c: DataChunk | IDataChunk): Fragment {
-  return {
-    streamId: c.streamId,
-    ssn: c.type === 'data' ? c.ssn : 0,
-    mid: c.type === 'idata' ? c.mid : 0,
-    fsn: c.type === 'idata' ? c.fsn : 0,
-    ppid: c.ppid,
-    payload: c.payload,
-    unordered: c.unordered,
-    beginning: c.beginning,
-    end: c.end,
-  };
-}
 
 /** An ABORT with one cause whose information is text or a 32-bit / 16-bit value. */
 export function abortChunk(code: number, info: Buffer | string): Chunk {
