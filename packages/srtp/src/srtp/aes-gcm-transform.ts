@@ -1,20 +1,29 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import type { SrtpSessionKeys } from './key-derivation.js';
 import { readU32, type SrtpTransform, writeU32 } from './transform.js';
 
 const TAG = 16;
 const SRTCP_INDEX_LENGTH = 4;
 
-/** AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714). */
+/**
+ * AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714) with one Node GCM object per packet (Node cannot
+ * re-key a GCM object with a new IV). Costs per packet: that object, one `update`, and one output
+ * buffer that the header, ciphertext and tag are written into (no concat). Keys are imported once
+ * as KeyObjects, which measured a few percent cheaper per `createCipheriv` than raw bytes.
+ */
 export class AesGcmTransform implements SrtpTransform {
   readonly rtpTagLength = TAG;
   readonly rtcpTagLength = TAG;
   private readonly algorithm: 'aes-128-gcm' | 'aes-256-gcm';
   private readonly iv = Buffer.alloc(12);
   private readonly aad = Buffer.alloc(12);
+  private readonly rtpKey: KeyObject;
+  private readonly rtcpKey: KeyObject;
 
   constructor(private readonly keys: SrtpSessionKeys) {
     this.algorithm = keys.rtpKey.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
+    this.rtpKey = createSecretKey(keys.rtpKey);
+    this.rtcpKey = createSecretKey(keys.rtcpKey);
   }
 
   /** RFC 7714 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
@@ -45,7 +54,7 @@ export class AesGcmTransform implements SrtpTransform {
   protectRtp(packet: Uint8Array, headerLength: number, ssrc: number, roc: number, seq: number): Uint8Array {
     const n = packet.length;
     const out = Buffer.allocUnsafe(n + TAG);
-    const cipher = createCipheriv(this.algorithm, this.keys.rtpKey, this.rtpIv(ssrc, roc, seq));
+    const cipher = createCipheriv(this.algorithm, this.rtpKey, this.rtpIv(ssrc, roc, seq));
     // RFC 7714 8.2: the whole RTP header is the associated data.
     cipher.setAAD(packet.subarray(0, headerLength));
     out.set(packet.subarray(0, headerLength), 0);
@@ -63,7 +72,7 @@ export class AesGcmTransform implements SrtpTransform {
     seq: number,
   ): Uint8Array | undefined {
     const n = packet.length - TAG;
-    const decipher = createDecipheriv(this.algorithm, this.keys.rtpKey, this.rtpIv(ssrc, roc, seq));
+    const decipher = createDecipheriv(this.algorithm, this.rtpKey, this.rtpIv(ssrc, roc, seq));
     decipher.setAAD(packet.subarray(0, headerLength));
     decipher.setAuthTag(packet.subarray(n));
     const plain = decipher.update(packet.subarray(headerLength, n));
@@ -82,7 +91,7 @@ export class AesGcmTransform implements SrtpTransform {
     const n = packet.length;
     const out = Buffer.allocUnsafe(n + TAG + SRTCP_INDEX_LENGTH);
     const word = (0x80000000 | index) >>> 0;
-    const cipher = createCipheriv(this.algorithm, this.keys.rtcpKey, this.rtcpIv(ssrc, index));
+    const cipher = createCipheriv(this.algorithm, this.rtcpKey, this.rtcpIv(ssrc, index));
     // RFC 7714 9.2: AAD = first 8 octets || ESRTCP word; the tag precedes the ESRTCP word.
     this.aad.set(packet.subarray(0, 8), 0);
     writeU32(this.aad, 8, word);
@@ -100,11 +109,7 @@ export class AesGcmTransform implements SrtpTransform {
     const n = indexAt - TAG;
     const word = readU32(packet, indexAt);
     const encrypted = word >>> 31 === 1;
-    const decipher = createDecipheriv(
-      this.algorithm,
-      this.keys.rtcpKey,
-      this.rtcpIv(ssrc, word & 0x7fffffff),
-    );
+    const decipher = createDecipheriv(this.algorithm, this.rtcpKey, this.rtcpIv(ssrc, word & 0x7fffffff));
     decipher.setAuthTag(packet.subarray(n, indexAt));
     let plain: Uint8Array | undefined;
     if (encrypted) {

@@ -7,6 +7,14 @@ const BLOCK = 64;
  * `crypto.hash` over a buffer whose 64 bytes of headroom hold the key XOR ipad, and the outer
  * hash is a single SHA-1 compression in JS starting from the precomputed key XOR opad state. That
  * is one native call per packet instead of creating an HMAC object (RFC 3711 4.2.1).
+ *
+ * Why JS for the outer hash: `createHmac` per packet costs an object plus three native calls, and
+ * even a reusable native hash needs a second call for the outer hash; 80 SHA-1 rounds in JS cost
+ * less than that call. The JS part is constant-time: SHA-1 uses only 32-bit adds, rotates and
+ * bitwise functions; the round-function choice branches on the round number, never on data; there
+ * are no tables; the message schedule and state are indexed by loop counters only. Tested against
+ * RFC 2202 and `createHmac` (property test) in test/hmac-sha1.test.ts, including a trace test that
+ * the memory accesses do not depend on the key or message.
  */
 export class HmacSha1 {
   /** Key XOR ipad, copied in front of each message. */

@@ -235,11 +235,13 @@ export function createTransform(
 }
 
 /**
- * Measured A/B in one process on a 2-core Xeon with Node 20: the JS path takes about half the time
- * of Node's GCM at 160-byte payloads (a GCM object's setup dominates there), breaks even near
- * 600-650 bytes, and loses by about a quarter at 1200 bytes.
+ * Measured A/B in one process (CPU time per packet, 2-core Xeon, Node 20; bench/srtp.bench.ts and
+ * the crossover notes in the package README): ECB keystream + constant-time JS GHASH beats a Node
+ * GCM object per packet below about 240 bytes of payload (at 160 bytes, 10-20% less time), and
+ * loses above it (at 1200 bytes it takes about three times as long). Audio packets take the JS
+ * path, video-sized ones Node's.
  */
-export const DEFAULT_GCM_JS_MAX_PAYLOAD = 640;
+export const DEFAULT_GCM_JS_MAX_PAYLOAD = 224;
 
 /** RTP header length within `bytes[0, end)`, or -1 (RFC 3550 5.1); no throw on the hot path. */
 function checkRtpHeader(bytes: Uint8Array, end: number): number {
