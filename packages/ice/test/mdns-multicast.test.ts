@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IceCandidate, NodeIceTransport, serializeCandidate } from '../src/index.js';
+
+/**
+ * Real multicast DNS between two Node transports. Multicast is only ever sent inside the private
+ * network namespace `scripts/in-netns.ts` creates (only `lo` exists there), where multicast is
+ * switched on for `lo` and 224.0.0.0/4 routed to it: nothing can leave this machine.
+ */
+const inside = process.env.PURERTC_NETNS === 'inside';
+const reason = inside
+  ? ''
+  : 'mDNS multicast test skipped: runs only inside the private network namespace (PURERTC_NETNS=inside, see scripts/in-netns.ts)';
+if (!inside) console.log(reason);
+
+function onlyLoopback(): boolean {
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  return links.length === 1 && /^\d+: lo:/.test(links[0]!);
+}
+
+function waitFor(what: string, done: () => boolean, subscribe: (check: () => void) => void, ms: number) {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    const check = () => {
+      if (done()) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    subscribe(check);
+    check();
+  });
+}
+
+describe.skipIf(!inside)('mDNS over real multicast on loopback (private network namespace)', () => {
+  beforeAll(() => {
+    // Refuse to touch anything unless this really is the namespace with nothing but lo.
+    if (!onlyLoopback()) throw new Error('PURERTC_NETNS=inside but interfaces other than lo exist');
+    execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
+    execFileSync('ip', ['route', 'replace', '224.0.0.0/4', 'dev', 'lo']);
+  });
+  afterAll(() => {
+    execFileSync('ip', ['route', 'del', '224.0.0.0/4', 'dev', 'lo']);
+  });
+
+  it('one agent publishes its host candidate as <uuid>.local, the other resolves it and they connect', async () => {
+    const a = new NodeIceTransport({ controlling: true, addresses: ['127.0.0.1'], mdnsHostnames: true });
+    const b = new NodeIceTransport({ controlling: false, addresses: ['127.0.0.1'] });
+    const signalled: IceCandidate[] = [];
+    a.on((e) => {
+      if (e.type === 'local-candidate') signalled.push(e.candidate);
+    });
+    try {
+      await Promise.all([a.gather(), b.gather()]);
+      expect(signalled).toHaveLength(1);
+      const published = signalled[0]!;
+      expect(published.address).toMatch(/^[0-9a-f-]{36}\.local$/);
+      a.setRemoteCredentials(b.localCredentials);
+      b.setRemoteCredentials(a.localCredentials);
+      // a gets no candidates (it learns b as peer-reflexive from b's checks), and b only the
+      // name, as a browser would signal it: no check can flow before the name resolves.
+      expect(b.addRemoteCandidate(serializeCandidate(published))).toBe(true);
+      const up = (t: NodeIceTransport) => t.state === 'connected' || t.state === 'completed';
+      await waitFor(
+        'connection',
+        () => up(a) && up(b),
+        (check) => {
+          a.on(check);
+          b.on(check);
+        },
+        10_000,
+      );
+      // The name resolved to a's real host address through the responder and resolver sockets.
+      expect(b.agent.remoteCandidateList.map((c) => [c.type, c.address])).toEqual([['host', '127.0.0.1']]);
+      expect(b.selectedPair?.remote.address).toBe('127.0.0.1');
+      expect(b.selectedPair?.remote.type).toBe('host');
+      expect(a.selectedPair?.remote.type).toBe('prflx');
+      expect(b.selectedPair?.remote.port).toBe(published.port);
+      const got = new Promise<Buffer>((resolve) =>
+        a.on((e) => {
+          if (e.type === 'data') resolve(e.data);
+        }),
+      );
+      b.send(Buffer.from([0x80, 7, 7]));
+      expect(await got).toEqual(Buffer.from([0x80, 7, 7]));
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
