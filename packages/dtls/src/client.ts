@@ -196,9 +196,9 @@ export class DtlsClient extends DtlsConnection {
     }
     const srtp = findExtension(sh.extensions, ExtensionType.use_srtp);
     if (srtp) {
-      const { profiles } = useSrtp.decode(srtp);
-      // RFC 5764 4.1.1: exactly one profile, one we offered.
-      if (profiles.length !== 1 || !this.options.srtpProfiles.includes(profiles[0]!)) {
+      const { profiles, mki } = useSrtp.decode(srtp);
+      // RFC 5764 4.1.1: exactly one profile, one we offered, and our (empty) MKI echoed back.
+      if (profiles.length !== 1 || !this.options.srtpProfiles.includes(profiles[0]!) || mki.length !== 0) {
         throw new DtlsError('illegal-parameter', 'server chose an SRTP profile we did not offer');
       }
       this.srtpProfile = profiles[0];
