@@ -1,9 +1,11 @@
 import type { RTCDataChannel, RTCPeerConnection, RtpTrack } from '@purertc/peer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DTLS_1_2, DTLS_1_3, readClientHello, X25519_MLKEM768 } from './client-hello.js';
 import {
   type ChromeStats,
   channelOpen,
   connect,
+  connectThroughRelay,
   freshPair,
   launchLab,
   negotiate,
@@ -54,6 +56,33 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
   };
   const ourTransport = async (pc: RTCPeerConnection) =>
     [...(await pc.getStats()).values()].find((s) => s.type === 'transport')!;
+
+  it("Chrome's ClientHello (captured on the wire) offers DTLS 1.3 and 1.2 with a post-quantum key share in fragments; 1.2 results", async () => {
+    const pc = await freshPair(chrome, 'offerer', { media: true });
+    ours = pc;
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    const ch = pc.createDataChannel('after-hello');
+    const relay = await connectThroughRelay(chrome.page, pc);
+    try {
+      const hello = readClientHello(relay.fromChrome);
+      expect(hello.supportedVersions).toEqual(expect.arrayContaining([DTLS_1_3, DTLS_1_2]));
+      expect(hello.legacyVersion).toBe(DTLS_1_2);
+      expect(hello.keyShareGroups).toContain(X25519_MLKEM768);
+      expect(hello.fragments).toBeGreaterThan(1);
+      expect(hello.srtpProfiles.length).toBeGreaterThan(0);
+      const theirs = await chromeTransport();
+      expect(theirs.dtlsRole).toBe('client');
+      expect(theirs.tlsVersion).toBe('FEFD');
+      await within(channelOpen(ch), 10_000, 'channel open through the relay');
+      await echo(ch, 'after a DTLS 1.3 hello, over DTLS 1.2');
+      const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
+      console.log(
+        `Chrome ClientHello: ${hello.length} bytes in ${hello.fragments} fragments, versions ${hello.supportedVersions.map(hex).join(',')}, key shares ${hello.keyShareGroups.map(hex).join(',')}, SRTP profiles ${hello.srtpProfiles.map(hex).join(',')} -> ${theirs.tlsVersion} ${theirs.dtlsCipher}`,
+      );
+    } finally {
+      relay.close();
+    }
+  });
 
   for (const role of ROLES) {
     describe(`purertc ${role}`, () => {

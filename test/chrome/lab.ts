@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import {
   type RTCDataChannel,
@@ -221,4 +222,78 @@ export function echoRtp(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): 
     const { packet, data } = e as RtpPacketEvent;
     if (!skip.has(packet.payloadType)) out.writeRtp(data);
   });
+}
+
+/**
+ * A UDP relay on loopback that records what Chrome sends. Give Chrome the relay's address instead
+ * of ours (`viaRelay`) and hide Chrome's candidates from us: then every packet both ways crosses
+ * the relay (we learn Chrome as a peer-reflexive candidate at the relay's address).
+ */
+export interface RecordingRelay {
+  port: number;
+  /** Datagrams Chrome sent, in order. */
+  readonly fromChrome: Buffer[];
+  close(): void;
+}
+
+export async function recordingRelay(ourPort: number): Promise<RecordingRelay> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const fromChrome: Buffer[] = [];
+  let chrome: { address: string; port: number } | undefined;
+  socket.on('message', (msg, from) => {
+    if (from.port === ourPort && from.address === '127.0.0.1') {
+      if (chrome) socket.send(msg, chrome.port, chrome.address);
+      return;
+    }
+    chrome = { address: from.address, port: from.port };
+    fromChrome.push(Buffer.from(msg));
+    socket.send(msg, ourPort, '127.0.0.1');
+  });
+  return { port: socket.address().port, fromChrome, close: () => socket.close() };
+}
+
+/** Our single UDP host candidate's port, from a complete description. */
+export function candidatePort(sdp: string): number {
+  const ports = sdp
+    .split('\r\n')
+    .filter((l) => l.startsWith('a=candidate:') && l.split(' ')[2]?.toLowerCase() === 'udp')
+    .map((l) => Number(l.split(' ')[5]));
+  if (new Set(ports).size !== 1) throw new Error(`expected one UDP candidate port, got ${ports.join(',')}`);
+  return ports[0]!;
+}
+
+export const withoutCandidates = (sdp: string): string =>
+  sdp
+    .split('\r\n')
+    .filter((l) => !l.startsWith('a=candidate:'))
+    .join('\r\n');
+
+/** purertc offers with its candidates pointing at a relay; Chrome's candidates are withheld from us. */
+export async function connectThroughRelay(page: Page, ours: RTCPeerConnection): Promise<RecordingRelay> {
+  await ours.setLocalDescription(await ours.createOffer());
+  const offer = await ourCompleteDescription(ours);
+  const relay = await recordingRelay(candidatePort(offer));
+  const port = candidatePort(offer);
+  const relayed = offer
+    .split('\r\n')
+    .map((l) =>
+      l.startsWith('a=candidate:') ? l.replace(` 127.0.0.1 ${port} `, ` 127.0.0.1 ${relay.port} `) : l,
+    )
+    .join('\r\n');
+  const answer = await within(
+    page.evaluate((sdp) => window.lab.answer(sdp), relayed),
+    10_000,
+    'Chrome answer',
+  );
+  await ours.setRemoteDescription({ type: 'answer', sdp: withoutCandidates(answer) });
+  await within(
+    Promise.all([
+      waitFor(ours, 'connectionstatechange', () => ours.connectionState === 'connected'),
+      page.evaluate(() => window.lab.connected()),
+    ]),
+    15_000,
+    'both ends connected through the relay',
+  );
+  return relay;
 }
