@@ -70,7 +70,7 @@ function checkParser<T>(
         }
         expect(parse(encode(v))).toEqual(v);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 }
