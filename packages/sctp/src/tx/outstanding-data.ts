@@ -52,6 +52,8 @@ export class OutstandingData {
   private toRetransmit: number[] = [];
   private toRetransmitSorted = true;
   private prevBlocks: [number, number][] = [];
+  /** Highest TSN the last SACK reported on (its last gap block, or its cumulative ack). */
+  private reportedUpTo: number;
   /** Advanced.Peer.Ack.Point (RFC 3758 3.5), unwrapped. */
   private apap: number;
   abandonedCount = 0;
@@ -64,6 +66,7 @@ export class OutstandingData {
     this.lastCumAck = initialTsn - 1;
     this.nextTsn = initialTsn;
     this.apap = this.lastCumAck;
+    this.reportedUpTo = this.lastCumAck;
   }
 
   get(tsn: number): OutstandingItem | undefined {
@@ -193,12 +196,24 @@ export class OutstandingData {
         }
       }
     }
-    const reneged = this.prevBlocks.length > 0 ? this.renege(this.prevBlocks, blocks, cumAck, r) : undefined;
-    this.prevBlocks = blocks;
+    // A receiver may report fewer gap blocks than it has (dcSCTP sends at most 20), so only TSNs up
+    // to the highest one this SACK reports can be judged; gap-acked TSNs above it stay acked (and
+    // are remembered as such) until a SACK reaching past them says otherwise.
+    const reported = blocks.length > 0 ? blocks[blocks.length - 1]![1] : cumAck;
+    this.reportedUpTo = reported;
+    const prevBlocks = this.prevBlocks;
+    const reneged = prevBlocks.length > 0 ? this.renege(prevBlocks, blocks, cumAck, reported, r) : undefined;
+    let remembered = blocks;
+    for (const [ps, pe] of prevBlocks) {
+      if (pe <= reported) continue;
+      if (remembered === blocks) remembered = blocks.slice();
+      remembered.push([Math.max(ps, reported + 1), pe]);
+    }
+    this.prevBlocks = remembered;
 
     // HTNA (RFC 9260 7.2.4): miss indications only below the highest newly acked TSN, or for
     // all reported holes when in fast recovery and the cumulative ack advanced.
-    const highestAcked = blocks.length > 0 ? blocks[blocks.length - 1]![1] : cumAck;
+    const highestAcked = reported;
     const nackLimit = inFastRecovery && r.cumAdvanced ? highestAcked : highestNewlyAcked;
     let holeStart = cumAck + 1;
     for (let i = 0; i <= blocks.length && holeStart <= nackLimit; i++) {
@@ -228,12 +243,14 @@ export class OutstandingData {
     prev: readonly [number, number][],
     now: readonly [number, number][],
     cumAck: number,
+    reported: number,
     r: SackResult,
   ): Set<number> | undefined {
     let out: Set<number> | undefined;
     let j = 0;
     // Interval difference prev \ now, so only reneged TSNs are visited, not every gap-acked one.
-    for (const [ps, pe] of prev) {
+    for (const [ps, end] of prev) {
+      const pe = Math.min(end, reported);
       let t = Math.max(ps, cumAck + 1);
       while (t <= pe) {
         while (j < now.length && now[j]![1] < t) j++;
@@ -281,12 +298,28 @@ export class OutstandingData {
     return true;
   }
 
-  /** T3-rtx expiry (RFC 9260 6.3.3 E3): every chunk in flight is to be retransmitted. */
+  /**
+   * T3-rtx expiry (RFC 9260 6.3.3 E3): every chunk in flight is to be retransmitted. Gap-acked
+   * chunks above what the last SACK reported on are too: the receiver may have reneged on them
+   * (6.2) without any SACK being able to say so, and after a whole RTO without progress they
+   * would otherwise never be sent again.
+   */
   markAllForRetransmit(now: number, abandon: Abandoner): void {
     for (let i = this.head; i < this.items.length; i++) {
       const item = this.items[i]!;
-      if (item.state === ItemState.InFlight) this.markForRetransmit(item, now, abandon);
+      if (
+        item.state === ItemState.InFlight ||
+        (item.state === ItemState.Acked && item.tsn > this.reportedUpTo)
+      ) {
+        this.markForRetransmit(item, now, abandon);
+      }
     }
+    // Those are no longer acked: a later SACK covering them must count them again.
+    const kept: [number, number][] = [];
+    for (const [s, e] of this.prevBlocks) {
+      if (s <= this.reportedUpTo) kept.push([s, Math.min(e, this.reportedUpTo)]);
+    }
+    this.prevBlocks = kept;
   }
 
   /**
