@@ -195,6 +195,70 @@ describe('ICE agent over the simulated network', () => {
   });
 });
 
+describe('the disconnected rule under 36% loss per direction (fixed seeds)', () => {
+  /** Runs a lossy pair for `ms` after connecting, recording what a hears and the requests it sends. */
+  function lossyRun(seed: number, ms: number, options: { disconnectedTimeoutMs?: number } = {}) {
+    const net = new SimNetwork({ seed });
+    const link = { delayMs: 20, jitterMs: 5, loss: 0.2 };
+    const ha = net.addHost({ address: '198.51.100.1', uplink: link, downlink: link });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: link, downlink: link });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(seed * 2), ...options }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(seed * 2 + 1) }, 'b');
+    const life: number[] = [];
+    const requests: number[] = [];
+    const handle = a.agent.handleDatagram.bind(a.agent);
+    a.agent.handleDatagram = (socketId, remote, bytes, now) => {
+      const s = a.agent.stats;
+      const dropped = () =>
+        s.malformed + s.badFingerprint + s.unauthenticated + s.unknownTransaction + s.droppedData;
+      const before = dropped();
+      handle(socketId, remote, bytes, now);
+      const m = StunMessage.tryParse(bytes);
+      const counts = !m || m.messageClass !== StunClass.Indication;
+      if (counts && dropped() === before) life.push(now);
+    };
+    a.bindHost();
+    b.bindHost();
+    const sock = a.sockets.get('s0')!;
+    const send = sock.send.bind(sock);
+    sock.send = (data, to) => {
+      if (StunMessage.tryParse(data)?.messageClass === StunClass.Request) requests.push(net.now);
+      send(data, to);
+    };
+    signal(a, b);
+    expect(net.runUntil(() => connected(a) && connected(b), { timeoutMs: 30_000 })).toBe(true);
+    net.runFor(ms);
+    return { a, life, requests };
+  }
+
+  it('goes disconnected only when 3 requests are unanswered and 7.5 s passed silent, and recovers at the next arrival', () => {
+    // Seed 13 has a 7.5 s silent stretch at ~42 s (measured: 3 such episodes in 40 agent-runs of 10 min).
+    const { a, life, requests } = lossyRun(13, 60_000);
+    const states = a.states.map((s) => s.state);
+    expect(states).not.toContain('failed');
+    const episodes = a.states.flatMap((s, i) =>
+      s.state === 'disconnected' ? [{ from: s.at, to: a.states[i + 1]?.at }] : [],
+    );
+    expect(episodes.length).toBe(1);
+    for (const { from, to } of episodes) {
+      const lastLife = life.filter((t) => t < from).at(-1)!;
+      expect(from - lastLife).toBeGreaterThanOrEqual(7500);
+      expect(requests.filter((t) => t > lastLife && t <= from).length).toBeGreaterThanOrEqual(3);
+      // Not later than the rule allows: the silence, or the third request's round trip.
+      const third = requests.filter((t) => t > lastLife)[2]!;
+      expect(from).toBeLessThanOrEqual(Math.max(lastLife + 7500, third + 100));
+      // Back to connected at the first arrival after it.
+      expect(to).toBe(life.find((t) => t > from));
+    }
+    expect(connected(a)).toBe(true);
+  });
+
+  it('a longer disconnectedTimeoutMs rides out the same silent stretch', () => {
+    const { a } = lossyRun(13, 60_000, { disconnectedTimeoutMs: 15_000 });
+    expect(a.states.map((s) => s.state)).not.toContain('disconnected');
+  });
+});
+
 describe('ICE restart over the simulated network', () => {
   it('switches to a pair of the new generation without losing the connection', () => {
     const net = new SimNetwork({ seed: 21 });

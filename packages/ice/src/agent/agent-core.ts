@@ -40,6 +40,7 @@ function settingsFrom(options: IceAgentOptions): AgentSettings {
     nominationDelayMs: options.nominationDelayMs ?? 1000,
     consentIntervalMs: options.consentIntervalMs ?? 5000,
     disconnectedTimeoutMs: options.disconnectedTimeoutMs ?? 7500,
+    disconnectedUnansweredRequests: options.disconnectedUnansweredRequests ?? 3,
     consentTimeoutMs: options.consentTimeoutMs ?? 30_000,
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
     relayOnly: options.relayOnly ?? false,
@@ -129,13 +130,21 @@ export class AgentCore {
     return pair;
   }
 
-  transmit(pair: CandidatePair, data: Buffer, now: number): void {
+  /** Sends on `pair`; `request` when it is a check or consent request that expects an answer. */
+  transmit(pair: CandidatePair, data: Buffer, now: number, request: boolean): void {
     this.transmits.push({
       socketId: pair.local.socketId,
       destination: { address: pair.remote.address, port: pair.remote.port },
       data,
     });
-    if (pair === this.selected) this.consent.sent(now);
+    if (pair !== this.selected) return;
+    this.consent.sent(now);
+    if (request) this.consent.requestSent(now);
+  }
+
+  /** The selected pair's round trip time, for the `disconnected` rule (consent.ts). */
+  selectedRttMs(): number {
+    return this.selected?.stats.currentRoundTripTimeMs ?? this.opts.initialRtoMs;
   }
 
   respondError(
@@ -233,9 +242,8 @@ export class AgentCore {
         current: this.connectionState,
         hasSelectedPair: this.selected !== undefined,
         sinceConsentMs: now - this.consent.lastConsentAt,
-        sinceHeardMs: this.consent.sinceHeard(now),
         consentChecked: !this.lite,
-        disconnectedTimeoutMs: this.opts.disconnectedTimeoutMs,
+        consentFailing: this.consent.disconnected(now, this.selectedRttMs()),
         consentTimeoutMs: this.opts.consentTimeoutMs,
         nominationSettled: this.nominationDone || this.lite || !this.controlling,
         nominationDone: this.nominationDone,

@@ -245,7 +245,10 @@ export class IceAgent {
     if (canNominate(core))
       next = Math.min(next, (core.firstValidAt ?? core.lastNow) + core.opts.nominationDelayMs);
     if (core.selected && !core.lite && core.connectionState !== 'failed') {
-      next = Math.min(next, core.consent.deadline(core.connectionState === 'disconnected'));
+      next = Math.min(
+        next,
+        core.consent.deadline(core.connectionState === 'disconnected', core.selectedRttMs()),
+      );
     }
     return Number.isFinite(next) ? Math.max(next, core.lastNow) : undefined;
   }

@@ -30,7 +30,7 @@ function sendCheck(core: AgentCore, pair: CandidatePair, now: number, useCandida
   const tx = core.newTransaction(pair, 'check', useCandidate, now);
   pair.state = 'in-progress';
   core.transactions.add(tx);
-  core.transmit(pair, tx.bytes, now);
+  core.transmit(pair, tx.bytes, now, true);
   core.stats.checksSent++;
   pair.stats.requestsSent++;
 }
@@ -40,7 +40,7 @@ export function retransmit(core: AgentCore, now: number): void {
   for (const tx of expired) if (tx.kind === 'check') core.failPair(tx.pair);
   for (const tx of resend) {
     core.stats.retransmissions++;
-    core.transmit(tx.pair, tx.bytes, now);
+    core.transmit(tx.pair, tx.bytes, now, true);
   }
 }
 
@@ -76,12 +76,12 @@ export function maintainConsent(core: AgentCore, now: number): void {
   if (core.consent.consentDue(now)) {
     const tx = core.newTransaction(pair, 'consent', false, now);
     core.transactions.add(tx);
-    core.transmit(pair, tx.bytes, now);
+    core.transmit(pair, tx.bytes, now, true);
     core.stats.consentRequestsSent++;
     pair.stats.consentRequestsSent++;
     core.consent.schedule(now);
   }
   if (core.consent.keepaliveDue(now)) {
-    core.transmit(pair, buildIndication(Buffer.from(core.random(12))), now);
+    core.transmit(pair, buildIndication(Buffer.from(core.random(12))), now, false);
   }
 }

@@ -5,10 +5,9 @@ export interface ConnectionSnapshot {
   readonly hasSelectedPair: boolean;
   /** Milliseconds since the last consent response on the selected pair (RFC 7675 expiry). */
   readonly sinceConsentMs: number;
-  /** Milliseconds since anything authenticated or expected arrived on the selected pair. */
-  readonly sinceHeardMs: number;
   readonly consentChecked: boolean;
-  readonly disconnectedTimeoutMs: number;
+  /** The `disconnected` rule of consent.ts holds: requests unanswered and the pair silent. */
+  readonly consentFailing: boolean;
   readonly consentTimeoutMs: number;
   /** The controlling side finished nominating, or this side does not nominate. */
   readonly nominationSettled: boolean;
@@ -33,7 +32,7 @@ export function nextConnectionState(s: ConnectionSnapshot): IceConnectionState {
     // Consent lost is final until a restart (RFC 7675 section 5.1).
     if (s.current === 'failed') return 'failed';
     if (s.consentChecked && s.sinceConsentMs >= s.consentTimeoutMs) return 'failed';
-    if (s.consentChecked && s.sinceHeardMs >= s.disconnectedTimeoutMs) return 'disconnected';
+    if (s.consentChecked && s.consentFailing) return 'disconnected';
     if (!s.nominationSettled || s.restarting) return 'connected';
     const checking = s.pairStates.some(
       (p) => p === 'waiting' || p === 'in-progress' || (p === 'frozen' && !s.nominationDone),

@@ -3,11 +3,26 @@ export interface ConsentSettings {
   readonly disconnectedTimeoutMs: number;
   readonly consentTimeoutMs: number;
   readonly keepaliveIntervalMs: number;
+  readonly disconnectedUnansweredRequests: number;
 }
 
 /**
  * Consent freshness (RFC 7675) and keepalives (RFC 8445 section 11) of the selected pair: when
- * the next consent request and keepalive are due, and when the pair was last heard from.
+ * the next consent request and keepalive are due, when the pair was last heard from, and the
+ * rule for `disconnected`.
+ *
+ * RFC 7675 defines only expiry (`failed`, 30 s after the last response); `disconnected` is the
+ * W3C state for "checks are failing, may resolve on its own". Like Chrome, which marks its
+ * selected connection unwritable after several unanswered pings over several seconds and
+ * writable again at the next response, the pair is `disconnected` while BOTH hold:
+ *  1. the last `disconnectedUnansweredRequests` (default 3) requests sent on it since its last
+ *     response (consent and check transmissions, retransmissions included) all had a round trip
+ *     time to be answered, and were not;
+ *  2. nothing has arrived on it (a response, a check from the peer, data) for
+ *     `disconnectedTimeoutMs` (default 7.5 s).
+ * It returns to `connected` at the first arrival that breaks either: a response, a check, data.
+ * Condition 1 keeps silence alone (a pair we did not ask, e.g. a long consent interval) from
+ * counting as failure; condition 2 keeps a short burst of loss from counting.
  */
 export class ConsentMonitor {
   /** The last consent (or check) response on the selected pair: RFC 7675 expiry counts from it. */
@@ -16,6 +31,8 @@ export class ConsentMonitor {
   lastHeardAt = 0;
   nextConsentAt: number | undefined;
   lastSentAt = 0;
+  /** Send times of requests on the pair since its last response; the first N are enough. */
+  private readonly unanswered: number[] = [];
 
   constructor(
     private readonly settings: ConsentSettings,
@@ -27,6 +44,7 @@ export class ConsentMonitor {
     this.lastConsentAt = now;
     this.lastHeardAt = now;
     this.lastSentAt = now;
+    this.unanswered.length = 0;
     this.schedule(now);
   }
 
@@ -43,6 +61,26 @@ export class ConsentMonitor {
   responded(now: number): void {
     this.lastConsentAt = now;
     this.lastHeardAt = now;
+    this.unanswered.length = 0;
+  }
+
+  /** A consent or check request (or a retransmission) went out on the pair. */
+  requestSent(now: number): void {
+    if (this.unanswered.length < this.settings.disconnectedUnansweredRequests) this.unanswered.push(now);
+  }
+
+  /** When condition 1 of the rule above holds (given the round trip time), if it can yet. */
+  private unansweredSince(rttMs: number): number | undefined {
+    const n = this.settings.disconnectedUnansweredRequests;
+    if (n <= 0) return Number.NEGATIVE_INFINITY;
+    const nth = this.unanswered[n - 1];
+    return nth === undefined ? undefined : nth + rttMs;
+  }
+
+  /** The `disconnected` rule above. */
+  disconnected(now: number, rttMs: number): boolean {
+    const since = this.unansweredSince(rttMs);
+    return since !== undefined && now >= since && this.sinceHeard(now) >= this.settings.disconnectedTimeoutMs;
   }
 
   heard(now: number): void {
@@ -66,14 +104,15 @@ export class ConsentMonitor {
   }
 
   /** The earliest time something about the selected pair changes; `disconnected` is already known. */
-  deadline(disconnected: boolean): number {
+  deadline(disconnected: boolean, rttMs: number): number {
     let next = this.lastSentAt + this.settings.keepaliveIntervalMs;
     if (this.nextConsentAt !== undefined) next = Math.min(next, this.nextConsentAt);
-    if (!disconnected) {
-      next = Math.min(
-        next,
-        Math.max(this.lastConsentAt, this.lastHeardAt) + this.settings.disconnectedTimeoutMs,
-      );
+    const since = this.unansweredSince(rttMs);
+    // Until enough requests went out, the next send (itself a deadline) re-evaluates the rule.
+    if (!disconnected && since !== undefined) {
+      const silentUntil =
+        Math.max(this.lastConsentAt, this.lastHeardAt) + this.settings.disconnectedTimeoutMs;
+      next = Math.min(next, Math.max(since, silentUntil));
     }
     return Math.min(next, this.lastConsentAt + this.settings.consentTimeoutMs);
   }

@@ -111,8 +111,17 @@ export interface IceAgentOptions {
   nominationDelayMs?: number;
   /** RFC 7675 section 5.1: consent checks every this many ms, randomised 0.8-1.2. Default 5000. */
   consentIntervalMs?: number;
-  /** `disconnected` when no consent response arrived for this long. Default 7500 ms. */
+  /**
+   * `disconnected` needs the selected pair silent (no response, check or data) for this long.
+   * Default 7500 ms. The full rule is in `consent.ts` and the README.
+   */
   disconnectedTimeoutMs?: number;
+  /**
+   * `disconnected` also needs this many requests on the selected pair (consent or check
+   * transmissions, retransmissions included) unanswered since its last response. Default 3;
+   * 0 makes silence alone enough.
+   */
+  disconnectedUnansweredRequests?: number;
   /** RFC 7675 section 5.1: consent expires (`failed`) after 30 s without a response. */
   consentTimeoutMs?: number;
   /** RFC 8445 section 11: keepalive when nothing was sent on the selected pair for this long. Default 15000. */
