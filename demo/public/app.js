@@ -4,7 +4,11 @@ import { LineChart } from '/chart.js';
 const $ = (id) => document.getElementById(id);
 const charts = {
   rtt: new LineChart($('chart-rtt'), ['browser', 'server']),
-  bitrate: new LineChart($('chart-bitrate'), ['sent (browser)', 'echo received (browser)']),
+  bitrate: new LineChart($('chart-bitrate'), [
+    'sent (browser)',
+    'echo received (browser)',
+    'received (server)',
+  ]),
   loss: new LineChart($('chart-loss'), ['echo received (browser)', 'received (server)']),
 };
 const state = {
@@ -146,6 +150,7 @@ async function sampleStats() {
   charts.bitrate.push([
     ((sent - prev.sent) * 8) / 1000 / seconds,
     ((received - prev.received) * 8) / 1000 / seconds,
+    state.server?.receivedKbps,
   ]);
   charts.loss.push([dPackets > 0 ? ((lost - prev.lost) / dPackets) * 100 : 0, state.server?.lossPercent]);
 

@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
             await echo(ch, pattern(size));
           }
         }
-      });
+      }, 120_000);
 
       it('pre-negotiated channel (negotiated: true, id 7) carries messages both ways', async () => {
         const pc = await start(role);
@@ -209,7 +209,7 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
         console.log(
           `16 MB purertc(${role}) -> Chrome: ${up.toFixed(1)} MB/s; Chrome -> purertc(${role}): ${down.toFixed(1)} MB/s`,
         );
-      });
+      }, 150_000);
 
       it('50 channels opened at once all echo', async () => {
         const pc = await start(role);
