@@ -83,4 +83,25 @@ describe('renegotiation', () => {
     await new Promise((r) => setImmediate(r));
     expect(count).toBe(1);
   });
+
+  it('stopping a transceiver rejects its section on both sides; a new one gets a new section', async () => {
+    const [a, b] = await connected();
+    const t = a.addTransceiver('audio');
+    await negotiate(a, b);
+    const mid = t.mid;
+    expect(mid).not.toBeNull();
+    t.stop();
+    expect(t.stopped).toBe(true);
+    await negotiate(a, b);
+    expect(t.currentDirection).toBe('stopped');
+    const remote = b.getTransceivers().find((x) => x.mid === mid)!;
+    expect(remote.stopped).toBe(true);
+    expect(remote.receiver.track.readyState).toBe('ended');
+    expect(a.localDescription!.sdp).toMatch(/m=audio 0 /);
+    const again = a.addTransceiver('video');
+    await negotiate(a, b);
+    expect(again.mid).not.toBe(mid);
+    expect(again.currentDirection).toBe('sendonly');
+    expect(a.connectionState).toBe('connected');
+  });
 });

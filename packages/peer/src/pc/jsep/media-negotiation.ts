@@ -80,8 +80,9 @@ export function applyNegotiatedMedia(
     const section = answer.media[index];
     if (!t || !section) return;
     if (isRejected(section)) {
+      // W3C 4.4.1.5: a rejected section stops its transceiver for good.
       line.rejected = true;
-      if (!t.stopped) t.markStopped();
+      t.markStopped();
       return;
     }
     const answered = getDirection(section, answer);
