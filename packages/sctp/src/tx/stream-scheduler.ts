@@ -26,6 +26,8 @@ export class StreamScheduler {
 
   /** Moves a stream that just had its turn to the tail. */
   rotate(streamId: number): void {
+    // Alone in the rotation (one busy channel, the common case), it stays where it is.
+    if (this.active.size === 1) return;
     if (this.active.delete(streamId)) this.active.add(streamId);
   }
 }
