@@ -94,7 +94,23 @@ describe('ICE agent over the simulated network', () => {
         expect(prflx?.address).toBe('203.0.113.1');
         expect(prflx?.port).not.toBe(srflx.port);
       }
+      // RFC 8445 section 7.2.5.3.2: the valid pair's local candidate is the one at the mapped
+      // address (srflx when the NAT maps endpoint-independently, else peer-reflexive), so the
+      // selected pair shows a's side exactly as b sees it.
+      const local = a.agent.selectedPair!.local;
+      const seenByB = b.agent.selectedPair!.remote;
+      expect([local.address, local.port]).toEqual([seenByB.address, seenByB.port]);
+      expect(local.type).toBe(mapping === 'endpoint-independent' ? 'srflx' : 'prflx');
+      expect([local.socketId, local.relatedAddress]).toEqual(['s0', '10.0.0.2']);
+      const listed = a.agent.checkList.find(
+        (p) => p.local.address === local.address && p.local.port === local.port,
+      );
+      expect(listed?.state).toBe('succeeded');
+      expect(listed?.stats.responsesReceived).toBeGreaterThan(0);
       exchange(net, a, b);
+      // The traffic is counted on that pair.
+      expect(a.agent.selectedPair!.local.type).toBe(local.type);
+      expect(a.agent.selectedPair!.stats.packetsSent).toBe(1);
     });
   }
 

@@ -4,6 +4,7 @@ import type { StunMessage } from '../stun/message.js';
 import type { AgentCore } from './agent-core.js';
 import type { CandidatePair } from './pair.js';
 import type { Transaction } from './transactions.js';
+import type { LocalCandidate } from './types.js';
 
 /** RFC 8445 section 7.2.5: the answer to one of our checks or consent requests. */
 export function handleBindingResponse(
@@ -51,7 +52,7 @@ export function handleBindingResponse(
   const mapped = msg.xorMappedAddress();
   if (mapped) {
     pair.mappedAddress = mapped;
-    learnLocalPeerReflexive(core, pair, mapped, tx);
+    adoptMappedLocal(core, pair, mapped, tx);
   }
   const wasValid = pair.state === 'succeeded';
   pair.state = 'succeeded';
@@ -80,30 +81,45 @@ function recordResponse(pair: CandidatePair, tx: Transaction, now: number): void
 }
 
 /**
- * RFC 8445 section 7.2.5.3.1: a mapped address that is none of our candidates is a
- * peer-reflexive local candidate. It is not signalled and sends through the same socket, so
- * the pair that found it stays the one that carries traffic; it is kept for stats.
+ * RFC 8445 sections 7.2.5.3.1 and 7.2.5.3.2: the valid pair's local candidate is the one whose
+ * address is the mapped address: the host itself without NAT, our srflx when the NAT mapped this
+ * check as it did for the STUN server, otherwise a new peer-reflexive candidate (never signalled).
+ * All of them send through the same socket, so the pair keeps its socket and remote and takes
+ * that candidate as its local one: stats and the selected pair show what the peer sees.
  */
-function learnLocalPeerReflexive(
+function adoptMappedLocal(
   core: AgentCore,
   pair: CandidatePair,
   mapped: TransportAddress,
   tx: Transaction,
 ): void {
-  if (pair.local.type === 'relay') return;
-  const known = core.localCandidates.some((c) => c.address === mapped.address && c.port === mapped.port);
-  if (known || core.localCandidates.length >= 64) return;
-  core.localCandidates.push({
-    socketId: pair.local.socketId,
-    foundation: `${pair.local.foundation}p`,
-    component: 1,
-    transport: pair.local.transport,
-    priority: tx.priority,
-    address: mapped.address,
-    port: mapped.port,
-    type: 'prflx',
-    relatedAddress: pair.local.address,
-    relatedPort: pair.local.port,
-    ufrag: core.local.ufrag,
-  });
+  const base = pair.local;
+  // A relay's mapped address is the relay itself, as the peer sees it.
+  if (base.type === 'relay' || sameTransportAddress(base, mapped)) return;
+  const socketId = base.socketId;
+  let local = core.localCandidates.find(
+    (c) => c.socketId === socketId && c.address === mapped.address && c.port === mapped.port,
+  );
+  if (!local) {
+    if (core.localCandidates.length >= 64) return;
+    local = {
+      socketId,
+      foundation: `${base.foundation}p`,
+      component: 1,
+      transport: base.transport,
+      priority: tx.priority,
+      address: mapped.address,
+      port: mapped.port,
+      type: 'prflx',
+      relatedAddress: base.relatedAddress ?? base.address,
+      relatedPort: base.relatedPort ?? base.port,
+      ...(base.tcpType !== undefined ? { tcpType: base.tcpType } : {}),
+      ufrag: core.local.ufrag,
+    };
+    core.localCandidates.push(local);
+  }
+  if (local.type !== 'srflx' && local.type !== 'prflx') return;
+  (pair as { local: LocalCandidate }).local = local;
+  pair.updatePriority(core.controlling);
+  core.list.sort();
 }
