@@ -235,13 +235,13 @@ export function createTransform(
 }
 
 /**
- * Measured A/B in one process (CPU time per packet, 2-core Xeon, Node 20; bench/srtp.bench.ts and
- * the crossover notes in the package README): ECB keystream + constant-time JS GHASH beats a Node
- * GCM object per packet below about 240 bytes of payload (at 160 bytes, 10-20% less time), and
- * loses above it (at 1200 bytes it takes about three times as long). Audio packets take the JS
- * path, video-sized ones Node's.
+ * Measured A/B in one process (CPU time per packet, 2-core Xeon, Node 20; see README.md and
+ * bench/gcm-crossover.ts in this package): ECB keystream + constant-time JS GHASH takes 0.55-0.9x
+ * the time of a Node GCM object per packet at 64-160 bytes of payload, breaks even near 224 bytes,
+ * and takes 2.2-3.3x as long at 1200 bytes. 192 (twelve blocks) stays on the winning side: audio
+ * packets take the JS path, video-sized ones Node's.
  */
-export const DEFAULT_GCM_JS_MAX_PAYLOAD = 224;
+export const DEFAULT_GCM_JS_MAX_PAYLOAD = 192;
 
 /** RTP header length within `bytes[0, end)`, or -1 (RFC 3550 5.1); no throw on the hot path. */
 function checkRtpHeader(bytes: Uint8Array, end: number): number {
