@@ -222,3 +222,37 @@ describe('ICE agent: nomination from the peer', () => {
     expect(selections).toEqual(['198.51.100.7', '198.51.100.8']);
   });
 });
+
+describe('ICE-TCP pairing (RFC 6544 section 6.2)', () => {
+  it('pairs active with passive only; simultaneous-open candidates are not paired with ours', () => {
+    const agent = new IceAgent({ controlling: true, localCredentials: LOCAL, remoteCredentials: REMOTE });
+    agent.addLocalCandidate({
+      socketId: 'ta',
+      type: 'host',
+      address: '192.0.2.1',
+      port: 9,
+      transport: 'tcp',
+      tcpType: 'active',
+    });
+    agent.addLocalCandidate({
+      socketId: 'tp',
+      type: 'host',
+      address: '192.0.2.1',
+      port: 4443,
+      transport: 'tcp',
+      tcpType: 'passive',
+    });
+    expect(agent.addRemoteCandidate('candidate:1 1 tcp 1518280447 192.0.2.9 5000 typ host tcptype so')).toBe(
+      true,
+    );
+    expect(agent.addRemoteCandidate('candidate:2 1 tcp 1518280446 192.0.2.9 9 typ host tcptype active')).toBe(
+      true,
+    );
+    // A signalled active remote is reached only by its own connection to our passive socket.
+    expect(agent.checkList).toEqual([]);
+    expect(
+      agent.addRemoteCandidate('candidate:3 1 tcp 1518280445 192.0.2.9 4444 typ host tcptype passive'),
+    ).toBe(true);
+    expect(agent.checkList.map((p) => [p.local.socketId, p.remote.port])).toEqual([['ta', 4444]]);
+  });
+});
