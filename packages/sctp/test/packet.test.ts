@@ -125,6 +125,29 @@ describe('packet codec', () => {
     t.writeUInt32LE(crc32c(t), 8);
     expect(() => parsePacket(t)).toThrow(/truncated/);
   });
+
+  it('encodes the Cookie Preservative (RFC 9260 3.3.2.1: type 9, length 8, increment in ms)', () => {
+    const init: Chunk = {
+      type: 'init',
+      initiateTag: 1,
+      aRwnd: 2,
+      outboundStreams: 3,
+      inboundStreams: 4,
+      initialTsn: 5,
+      params: [{ type: 'cookie-preservative', lifeSpanIncrement: 1500 }],
+      toReport: [],
+    };
+    const b = serializePacket({ sourcePort: 1, destinationPort: 2, verificationTag: 0, chunks: [init] });
+    expect(b.subarray(12).toString('hex')).toBe(
+      `0100001c 00000001 00000002 0003 0004 00000005 0009 0008 000005dc`.replace(/\s+/g, ''),
+    );
+    expect(parsePacket(b).chunks[0]).toEqual(init);
+    const bad = Buffer.from(b);
+    bad.writeUInt16BE(7, 12 + 20 + 2); // parameter length 7: value of 3 bytes
+    bad.writeUInt32LE(0, 8);
+    bad.writeUInt32LE(crc32c(bad), 8);
+    expect(() => parsePacket(bad)).toThrow(SctpParseError);
+  });
 });
 
 const u32 = fc.nat({ max: 0xffffffff });
@@ -195,6 +218,7 @@ const chunkArb: fc.Arbitrary<Chunk> = fc.oneof(
       { type: 'forward-tsn-supported' },
       { type: 'zero-checksum-acceptable', edmid: 1 },
       { type: 'supported-extensions', chunkTypes: [130, 192, 64, 194] },
+      { type: 'cookie-preservative', lifeSpanIncrement: 0x01020304 },
     ]),
     toReport: fc.constant<Buffer[]>([]),
   }),
