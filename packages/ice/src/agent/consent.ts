@@ -11,10 +11,12 @@ export interface ConsentSettings {
  * the next consent request and keepalive are due, when the pair was last heard from, and the
  * rule for `disconnected`.
  *
- * RFC 7675 defines only expiry (`failed`, 30 s after the last response); `disconnected` is the
- * W3C state for "checks are failing, may resolve on its own". Like Chrome, which marks its
- * selected connection unwritable after several unanswered pings over several seconds and
- * writable again at the next response, the pair is `disconnected` while BOTH hold:
+ * RFC 7675 section 5.1 defines only expiry (`failed`, 30 s after the last response);
+ * `disconnected` is the W3C state for "checks are failing, may resolve on its own". Chrome
+ * (libwebrtc) marks its selected connection unwritable once 5 pings went unanswered and 5 s
+ * passed since the first of them (it pings a stable selected pair every 2.5 s, without
+ * retransmission), and writable again at the next response. Here, with retransmitted consent
+ * requests, the pair is `disconnected` while BOTH hold:
  *  1. the last `disconnectedUnansweredRequests` (default 3) requests sent on it since its last
  *     response (consent and check transmissions, retransmissions included) all had a round trip
  *     time to be answered, and were not;
