@@ -16,7 +16,8 @@
  * k in the right residue class, is the XOR of the partial products. Nine `Math.imul`s and three
  * masks give a 16x16 -> 32-bit carry-less product exactly (it fits in `imul`'s 32-bit result).
  * Karatsuba (three products per halving instead of four) builds 32x32, 64x64 and 128x128 from
- * that: 27 16-bit products per block instead of 64.
+ * that: 27 16-bit products per block instead of 64. Four blocks at a time are multiplied by H^4,
+ * H^3, H^2 and H and summed before masking, combining and reducing, which are then done once.
  *
  * Bit order: GCM's first bit is the coefficient of x^0. Reading a block as a big-endian 128-bit
  * integer therefore stores the polynomial bit-reflected; the carry-less product of two reflected
@@ -34,79 +35,110 @@ const R0 = 0x49249249;
 const R1 = 0x92492492 | 0;
 const R2 = 0x24924924;
 
-/** Carry-less 16x16 -> 32 product of `x` and the piece of H pre-split at `h[at..at+3)`. */
-function clmul16(x: number, h: Int32Array, at: number): number {
-  const x0 = x & P0;
-  const x1 = x & P1;
-  const x2 = x & P2;
-  const h0 = h[at]!;
-  const h1 = h[at + 1]!;
-  const h2 = h[at + 2]!;
-  // Pieces of classes i and j multiply into class (i + j) mod 3.
-  return (
-    ((Math.imul(x0, h0) ^ Math.imul(x1, h2) ^ Math.imul(x2, h1)) & R0) |
-    ((Math.imul(x0, h1) ^ Math.imul(x1, h0) ^ Math.imul(x2, h2)) & R1) |
-    ((Math.imul(x0, h2) ^ Math.imul(x1, h1) ^ Math.imul(x2, h0)) & R2)
-  );
-}
-
 /**
- * The nine carry-less 32x32 -> 64 products of a two-level Karatsuba split of X by the matching
- * words of H (each itself Karatsuba over 16-bit halves): `v[g]` times H's word g, as the high and
- * low words `out[2g]`, `out[2g + 1]`. The loop bounds are fixed; nothing depends on the data.
+ * The nine carry-less 32x32 -> 64 products of a two-level (128 -> 64 -> 32) Karatsuba split, each
+ * itself Karatsuba over 16-bit halves, summed over `count` blocks: block b's words `v[9b..9b+9)`
+ * times the words of H^(count - b), whose pieces start at `h[81 (count - 1 - b)]`. Results go to
+ * `out[2g]` (high) and `out[2g + 1]` (low). Pieces of classes i and j multiply into class
+ * (i + j) mod 3; the class sums are XORed over the blocks before masking, since XOR keeps the
+ * parity at the used bit positions whatever the unused ones hold. Loop bounds are public.
  */
-function products(v: Int32Array, h: Int32Array, out: Int32Array): void {
-  for (let g = 0, at = 0; g < 9; g++, at += 9) {
-    const x = v[g]!;
-    const xh = x >>> 16;
-    const xl = x & 0xffff;
-    const p = clmul16(xh, h, at);
-    const q = clmul16(xl, h, at + 3);
-    const m = clmul16(xh ^ xl, h, at + 6) ^ p ^ q;
+function products(v: Int32Array, count: number, h: Int32Array, out: Int32Array): void {
+  for (let g = 0; g < 9; g++) {
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    for (let b = 0; b < count; b++) {
+      const x = v[9 * b + g]!;
+      const at = 81 * (count - 1 - b) + 9 * g;
+      const hi = x >>> 16;
+      const lo = x & 0xffff;
+      const mid = hi ^ lo;
+      const px0 = hi & P0;
+      const px1 = hi & P1;
+      const px2 = hi & P2;
+      const ph0 = h[at + 0]!;
+      const ph1 = h[at + 1]!;
+      const ph2 = h[at + 2]!;
+      p0 ^= Math.imul(px0, ph0) ^ Math.imul(px1, ph2) ^ Math.imul(px2, ph1);
+      p1 ^= Math.imul(px0, ph1) ^ Math.imul(px1, ph0) ^ Math.imul(px2, ph2);
+      p2 ^= Math.imul(px0, ph2) ^ Math.imul(px1, ph1) ^ Math.imul(px2, ph0);
+      const qx0 = lo & P0;
+      const qx1 = lo & P1;
+      const qx2 = lo & P2;
+      const qh0 = h[at + 3]!;
+      const qh1 = h[at + 4]!;
+      const qh2 = h[at + 5]!;
+      q0 ^= Math.imul(qx0, qh0) ^ Math.imul(qx1, qh2) ^ Math.imul(qx2, qh1);
+      q1 ^= Math.imul(qx0, qh1) ^ Math.imul(qx1, qh0) ^ Math.imul(qx2, qh2);
+      q2 ^= Math.imul(qx0, qh2) ^ Math.imul(qx1, qh1) ^ Math.imul(qx2, qh0);
+      const rx0 = mid & P0;
+      const rx1 = mid & P1;
+      const rx2 = mid & P2;
+      const rh0 = h[at + 6]!;
+      const rh1 = h[at + 7]!;
+      const rh2 = h[at + 8]!;
+      r0 ^= Math.imul(rx0, rh0) ^ Math.imul(rx1, rh2) ^ Math.imul(rx2, rh1);
+      r1 ^= Math.imul(rx0, rh1) ^ Math.imul(rx1, rh0) ^ Math.imul(rx2, rh2);
+      r2 ^= Math.imul(rx0, rh2) ^ Math.imul(rx1, rh1) ^ Math.imul(rx2, rh0);
+    }
+    const p = (p0 & R0) | (p1 & R1) | (p2 & R2);
+    const q = (q0 & R0) | (q1 & R1) | (q2 & R2);
+    const m = ((r0 & R0) | (r1 & R1) | (r2 & R2)) ^ p ^ q;
     out[2 * g] = p ^ (m >>> 16);
     out[2 * g + 1] = q ^ (m << 16);
   }
 }
 
 /** The nine 32-bit operands of a two-level (128 -> 64 -> 32) Karatsuba split of `w0..w3`. */
-function karatsubaWords(w0: number, w1: number, w2: number, w3: number, out: Int32Array): void {
+function karatsubaWords(w0: number, w1: number, w2: number, w3: number, out: Int32Array, o: number): void {
   const m0 = w0 ^ w2;
   const m1 = w1 ^ w3;
-  out[0] = w0;
-  out[1] = w1;
-  out[2] = w0 ^ w1;
-  out[3] = w2;
-  out[4] = w3;
-  out[5] = w2 ^ w3;
-  out[6] = m0;
-  out[7] = m1;
-  out[8] = m0 ^ m1;
+  out[o] = w0;
+  out[o + 1] = w1;
+  out[o + 2] = w0 ^ w1;
+  out[o + 3] = w2;
+  out[o + 4] = w3;
+  out[o + 5] = w2 ^ w3;
+  out[o + 6] = m0;
+  out[o + 7] = m1;
+  out[o + 8] = m0 ^ m1;
 }
 
-/** H's Karatsuba pieces, each pre-split into its three class masks. */
-function splitH(w0: number, w1: number, w2: number, w3: number): Int32Array {
+/** Writes H's 27 Karatsuba pieces, each pre-split into its three class masks, to `h[o..o+81)`. */
+function splitH(w0: number, w1: number, w2: number, w3: number, h: Int32Array, o: number): void {
   const words = new Int32Array(9);
-  karatsubaWords(w0, w1, w2, w3, words);
-  const h = new Int32Array(81);
+  karatsubaWords(w0, w1, w2, w3, words, 0);
   for (let g = 0; g < 9; g++) {
     const hi = words[g]! >>> 16;
     const lo = words[g]! & 0xffff;
     const pieces = [hi, lo, hi ^ lo];
     for (let k = 0; k < 3; k++) {
-      const at = 9 * g + 3 * k;
+      const at = o + 9 * g + 3 * k;
       h[at] = pieces[k]! & P0;
       h[at + 1] = pieces[k]! & P1;
       h[at + 2] = pieces[k]! & P2;
     }
   }
-  return h;
 }
 
+/** Blocks per aggregated step: Y' = (Y + X1) H^4 + X2 H^3 + X3 H^2 + X4 H, one reduction. */
+const GROUP = 4;
+
 export class Ghash {
-  private readonly h: Int32Array;
-  private readonly v = new Int32Array(9);
+  /** Pieces of H, H^2, H^3, H^4 (81 each). */
+  private readonly h = new Int32Array(81 * GROUP);
+  private readonly v = new Int32Array(9 * GROUP);
   private readonly w = new Int32Array(18);
   private readonly z = new Int32Array(12);
+  /** The hash between calls, as big-endian words. */
+  private readonly y = new Int32Array(4);
   /** Running hash in the host's little-endian word layout (bytes as they sit in memory). */
   y0 = 0;
   y1 = 0;
@@ -114,12 +146,19 @@ export class Ghash {
   y3 = 0;
 
   constructor(hashSubkey: Uint8Array) {
-    this.h = splitH(
-      beWord(hashSubkey, 0),
-      beWord(hashSubkey, 4),
-      beWord(hashSubkey, 8),
-      beWord(hashSubkey, 12),
-    );
+    const y = this.y;
+    y[0] = beWord(hashSubkey, 0);
+    y[1] = beWord(hashSubkey, 4);
+    y[2] = beWord(hashSubkey, 8);
+    y[3] = beWord(hashSubkey, 12);
+    splitH(y[0]!, y[1]!, y[2]!, y[3]!, this.h, 0);
+    for (let power = 1; power < GROUP; power++) {
+      // H^(power + 1) = H^power * H.
+      karatsubaWords(y[0]!, y[1]!, y[2]!, y[3]!, this.v, 0);
+      this.multiply(1);
+      splitH(y[0]!, y[1]!, y[2]!, y[3]!, this.h, 81 * power);
+    }
+    this.reset();
   }
 
   reset(): void {
@@ -128,75 +167,106 @@ export class Ghash {
 
   /** Absorbs `blocks` 16-byte blocks from `words` (little-endian host words) starting at word `at`. */
   update(words: Int32Array, at: number, blocks: number): void {
-    const h = this.h;
+    const y = this.y;
     const v = this.v;
+    y[0] = bswap(this.y0);
+    y[1] = bswap(this.y1);
+    y[2] = bswap(this.y2);
+    y[3] = bswap(this.y3);
+    for (let n = blocks >>> 2; n > 0; n--, at += 4 * GROUP) {
+      karatsubaWords(
+        y[0]! ^ bswap(words[at]!),
+        y[1]! ^ bswap(words[at + 1]!),
+        y[2]! ^ bswap(words[at + 2]!),
+        y[3]! ^ bswap(words[at + 3]!),
+        v,
+        0,
+      );
+      for (let b = 1; b < GROUP; b++) {
+        const o = at + 4 * b;
+        karatsubaWords(
+          bswap(words[o]!),
+          bswap(words[o + 1]!),
+          bswap(words[o + 2]!),
+          bswap(words[o + 3]!),
+          v,
+          9 * b,
+        );
+      }
+      this.multiply(GROUP);
+    }
+    for (let n = blocks & (GROUP - 1); n > 0; n--, at += 4) {
+      karatsubaWords(
+        y[0]! ^ bswap(words[at]!),
+        y[1]! ^ bswap(words[at + 1]!),
+        y[2]! ^ bswap(words[at + 2]!),
+        y[3]! ^ bswap(words[at + 3]!),
+        v,
+        0,
+      );
+      this.multiply(1);
+    }
+    this.y0 = bswap(y[0]!);
+    this.y1 = bswap(y[1]!);
+    this.y2 = bswap(y[2]!);
+    this.y3 = bswap(y[3]!);
+  }
+
+  /** y = sum of the `count` blocks in `v` times descending powers of H, reduced (SP 800-38D 6.3). */
+  private multiply(count: number): void {
     const w = this.w;
     const z = this.z;
-    let y0 = bswap(this.y0);
-    let y1 = bswap(this.y1);
-    let y2 = bswap(this.y2);
-    let y3 = bswap(this.y3);
-    for (let end = at + blocks * 4; at < end; at += 4) {
-      const x0 = y0 ^ bswap(words[at]!);
-      const x1 = y1 ^ bswap(words[at + 1]!);
-      const x2 = y2 ^ bswap(words[at + 2]!);
-      const x3 = y3 ^ bswap(words[at + 3]!);
-      karatsubaWords(x0, x1, x2, x3, v);
-      products(v, h, w);
-      // Undo the outer Karatsuba levels: 32 -> 64 bits (three products), then 64 -> 128.
-      for (let g = 0, at = 0; g < 3; g++, at += 6) {
-        const ah = w[at]!;
-        const al = w[at + 1]!;
-        const bh = w[at + 2]!;
-        const bl = w[at + 3]!;
-        z[4 * g] = ah;
-        z[4 * g + 1] = al ^ w[at + 4]! ^ ah ^ bh;
-        z[4 * g + 2] = bh ^ w[at + 5]! ^ al ^ bl;
-        z[4 * g + 3] = bl;
-      }
-      const a0 = z[0]!;
-      const a1 = z[1]!;
-      const a2 = z[2]!;
-      const a3 = z[3]!;
-      const b0 = z[4]!;
-      const b1 = z[5]!;
-      const b2 = z[6]!;
-      const b3 = z[7]!;
-      const m0 = z[8]! ^ a0 ^ b0;
-      const m1 = z[9]! ^ a1 ^ b1;
-      const m2 = z[10]! ^ a2 ^ b2;
-      const m3 = z[11]! ^ a3 ^ b3;
-      // The 256-bit reflected product, words high to low.
-      let p0 = a0;
-      let p1 = a1;
-      let p2 = a2 ^ m0;
-      let p3 = a3 ^ m1;
-      let p4 = b0 ^ m2;
-      let p5 = b1 ^ m3;
-      let p6 = b2;
-      let p7 = b3;
-      // Reflected operands: the true product is one bit to the left.
-      p0 = (p0 << 1) | (p1 >>> 31);
-      p1 = (p1 << 1) | (p2 >>> 31);
-      p2 = (p2 << 1) | (p3 >>> 31);
-      p3 = (p3 << 1) | (p4 >>> 31);
-      p4 = (p4 << 1) | (p5 >>> 31);
-      p5 = (p5 << 1) | (p6 >>> 31);
-      p6 = (p6 << 1) | (p7 >>> 31);
-      p7 <<= 1;
-      // p4..p7 hold x^128..x^255; x^128 = x^7 + x^2 + x + 1. Phase one folds the bits that the
-      // shifts below would push past x^255 back to the top.
-      p4 ^= (p7 << 31) ^ (p7 << 30) ^ (p7 << 25);
-      // Phase two: p ^ p>>1 ^ p>>2 ^ p>>7 into the low-degree half.
-      y0 = p0 ^ p4 ^ (p4 >>> 1) ^ (p4 >>> 2) ^ (p4 >>> 7);
-      y1 = p1 ^ p5 ^ (p5 >>> 1) ^ (p4 << 31) ^ (p5 >>> 2) ^ (p4 << 30) ^ (p5 >>> 7) ^ (p4 << 25);
-      y2 = p2 ^ p6 ^ (p6 >>> 1) ^ (p5 << 31) ^ (p6 >>> 2) ^ (p5 << 30) ^ (p6 >>> 7) ^ (p5 << 25);
-      y3 = p3 ^ p7 ^ (p7 >>> 1) ^ (p6 << 31) ^ (p7 >>> 2) ^ (p6 << 30) ^ (p7 >>> 7) ^ (p6 << 25);
+    products(this.v, count, this.h, w);
+    // Undo the outer Karatsuba levels: 32 -> 64 bits (three products), then 64 -> 128.
+    for (let g = 0; g < 3; g++) {
+      const ah = w[6 * g]!;
+      const al = w[6 * g + 1]!;
+      const bh = w[6 * g + 2]!;
+      const bl = w[6 * g + 3]!;
+      z[4 * g] = ah;
+      z[4 * g + 1] = al ^ w[6 * g + 4]! ^ ah ^ bh;
+      z[4 * g + 2] = bh ^ w[6 * g + 5]! ^ al ^ bl;
+      z[4 * g + 3] = bl;
     }
-    this.y0 = bswap(y0);
-    this.y1 = bswap(y1);
-    this.y2 = bswap(y2);
-    this.y3 = bswap(y3);
+    const a0 = z[0]!;
+    const a1 = z[1]!;
+    const a2 = z[2]!;
+    const a3 = z[3]!;
+    const b0 = z[4]!;
+    const b1 = z[5]!;
+    const b2 = z[6]!;
+    const b3 = z[7]!;
+    const m0 = z[8]! ^ a0 ^ b0;
+    const m1 = z[9]! ^ a1 ^ b1;
+    const m2 = z[10]! ^ a2 ^ b2;
+    const m3 = z[11]! ^ a3 ^ b3;
+    // The 256-bit reflected product, words high to low.
+    let p0 = a0;
+    let p1 = a1;
+    let p2 = a2 ^ m0;
+    let p3 = a3 ^ m1;
+    let p4 = b0 ^ m2;
+    let p5 = b1 ^ m3;
+    let p6 = b2;
+    let p7 = b3;
+    // Reflected operands: the true product is one bit to the left.
+    p0 = (p0 << 1) | (p1 >>> 31);
+    p1 = (p1 << 1) | (p2 >>> 31);
+    p2 = (p2 << 1) | (p3 >>> 31);
+    p3 = (p3 << 1) | (p4 >>> 31);
+    p4 = (p4 << 1) | (p5 >>> 31);
+    p5 = (p5 << 1) | (p6 >>> 31);
+    p6 = (p6 << 1) | (p7 >>> 31);
+    p7 <<= 1;
+    // p4..p7 hold x^128..x^255; x^128 = x^7 + x^2 + x + 1. Phase one folds the bits that the
+    // shifts below would push past x^255 back to the top.
+    p4 ^= (p7 << 31) ^ (p7 << 30) ^ (p7 << 25);
+    // Phase two: p ^ p>>1 ^ p>>2 ^ p>>7 into the low-degree half.
+    const y = this.y;
+    y[0] = p0 ^ p4 ^ (p4 >>> 1) ^ (p4 >>> 2) ^ (p4 >>> 7);
+    y[1] = p1 ^ p5 ^ (p5 >>> 1) ^ (p4 << 31) ^ (p5 >>> 2) ^ (p4 << 30) ^ (p5 >>> 7) ^ (p4 << 25);
+    y[2] = p2 ^ p6 ^ (p6 >>> 1) ^ (p5 << 31) ^ (p6 >>> 2) ^ (p5 << 30) ^ (p6 >>> 7) ^ (p5 << 25);
+    y[3] = p3 ^ p7 ^ (p7 >>> 1) ^ (p6 << 31) ^ (p7 >>> 2) ^ (p6 << 30) ^ (p7 >>> 7) ^ (p6 << 25);
   }
 }
 
