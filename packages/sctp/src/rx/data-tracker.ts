@@ -58,6 +58,13 @@ export class DataTracker {
       }
       return undefined;
     }
+    return this.observeNew(tsn, immediateAck);
+  }
+
+  /** `observe` for a TSN the caller just classified as 'new' (saves classifying it twice). */
+  observeNew(tsn: number, immediateAck: boolean): number {
+    this.pending = true;
+    if (immediateAck) this.immediate = true;
     const u = this.unwrapper.unwrap(tsn);
     if (u === this.cumAck + 1) {
       this.cumAck = u;

@@ -307,7 +307,7 @@ export class SctpAssociation extends AssociationHandshake {
       tcb.tracker.forceSack();
       return true;
     }
-    tcb.tracker.observe(tsn, immediate);
+    tcb.tracker.observeNew(tsn, immediate);
     if (c.streamId >= tcb.params.inboundStreams) {
       // RFC 9260 6.8: acknowledge, report and drop.
       // Cause info: the stream id, then 2 reserved bytes.
