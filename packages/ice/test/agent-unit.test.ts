@@ -256,3 +256,44 @@ describe('ICE-TCP pairing (RFC 6544 section 6.2)', () => {
     expect(agent.checkList.map((p) => [p.local.socketId, p.remote.port])).toEqual([['ta', 4444]]);
   });
 });
+
+describe('ICE agent: local candidates learned from responses (RFC 8445 section 7.2.5.3)', () => {
+  it('makes the mapped address the pair local candidate, and a late srflx at that address replaces it', () => {
+    const agent = new IceAgent({ controlling: true, localCredentials: LOCAL, remoteCredentials: REMOTE });
+    agent.addLocalCandidate({ socketId: 's0', type: 'host', address: '10.0.0.2', port: 5000 });
+    agent.addRemoteCandidate('candidate:1 1 udp 2130706431 198.51.100.7 6000 typ host');
+    agent.handleTimeout(0);
+    const [sent] = drain(agent);
+    const request = StunMessage.parse(sent!.data);
+    const mapped = { address: '203.0.113.1', port: 40000 };
+    const response = new StunMessageBuilder(
+      StunMethod.Binding,
+      StunClass.SuccessResponse,
+      request.transactionId,
+    )
+      .addAddress(StunAttr.XorMappedAddress, mapped)
+      .finish({ integrity: StunIntegrityKey.shortTerm(REMOTE.pwd), fingerprint: true });
+    agent.handleDatagram('s0', { address: '198.51.100.7', port: 6000 }, response, 20);
+    const pair = agent.checkList[0]!;
+    expect(pair.state).toBe('succeeded');
+    expect([pair.local.type, pair.local.address, pair.local.port, pair.local.socketId]).toEqual([
+      'prflx',
+      '203.0.113.1',
+      40000,
+      's0',
+    ]);
+    expect(pair.local.relatedAddress).toBe('10.0.0.2');
+    while (agent.pollEvent());
+    const srflx = agent.addLocalCandidate({
+      socketId: 's0',
+      type: 'srflx',
+      ...mapped,
+      relatedAddress: '10.0.0.2',
+      relatedPort: 5000,
+    });
+    expect(srflx.type).toBe('srflx');
+    expect(agent.pollEvent()).toEqual({ type: 'local-candidate', candidate: srflx });
+    expect(agent.checkList[0]!.local).toBe(srflx);
+    expect(agent.localCandidateList.map((c) => c.type)).toEqual(['host', 'srflx']);
+  });
+});

@@ -130,6 +130,19 @@ export class AgentCore {
     return pair;
   }
 
+  /** Puts `next` in the place of local candidate `previous`, in the list and in every pair. */
+  replaceLocal(previous: LocalCandidate, next: LocalCandidate): void {
+    const i = this.localCandidates.indexOf(previous);
+    if (i >= 0) this.localCandidates[i] = next;
+    for (const p of this.list.pairs) {
+      if (p.local !== previous) continue;
+      (p as { local: LocalCandidate }).local = next;
+      p.updatePriority(this.controlling);
+    }
+    if (this.selected?.local === previous) (this.selected as { local: LocalCandidate }).local = next;
+    this.list.sort();
+  }
+
   /** Sends on `pair`; `request` when it is a check or consent request that expects an answer. */
   transmit(pair: CandidatePair, data: Buffer, now: number, request: boolean): void {
     this.transmits.push({

@@ -97,7 +97,14 @@ export class IceAgent {
       (c) =>
         c.socketId === candidate.socketId && c.address === candidate.address && c.port === candidate.port,
     );
-    if (duplicate) return duplicate;
+    if (duplicate) {
+      if (duplicate.type !== 'prflx' || candidate.type !== 'srflx') return duplicate;
+      // A check's response taught us this address before the STUN server answered: it is a
+      // server-reflexive candidate after all, and one to signal (RFC 8445 section 5.1.1.2).
+      core.replaceLocal(duplicate, candidate);
+      core.events.push({ type: 'local-candidate', candidate });
+      return candidate;
+    }
     core.localCandidates.push(candidate);
     core.events.push({ type: 'local-candidate', candidate });
     for (const remote of core.remotes.list) core.formPair(candidate, remote);
