@@ -129,7 +129,13 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
               for (;;) {
                 const now = await ufrags();
                 const chromeState = (await chromeTransport()).iceState;
-                if (now[0] !== before[0] && now[1] !== before[1] && chromeState === 'connected') return;
+                // Our side is done when its fresh check list (RFC 8445 9) holds a nominated pair.
+                const ourPairs = [...(await pc.getStats()).values()].filter(
+                  (s) => s.type === 'candidate-pair',
+                );
+                const ourDone = ourPairs.some((p) => p.nominated === true && p.state === 'succeeded');
+                if (now[0] !== before[0] && now[1] !== before[1] && chromeState === 'connected' && ourDone)
+                  return;
                 await chrome.page.waitForTimeout(100);
               }
             })(),
