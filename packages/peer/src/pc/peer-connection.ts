@@ -16,6 +16,7 @@ import {
   type RTCSignalingState,
   SignalingStateMachine,
 } from '../sdp/signaling-state.js';
+import { verifyDescription } from '../sdp/validate.js';
 import { PeerTransport, type PeerTransportEvent } from '../transport/peer-transport.js';
 import {
   aggregateConnectionState,
@@ -316,6 +317,11 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       // W3C 4.4.1.5: syntax, then the signaling state, then the content.
       const implicitRollback = needsImplicitRollback(this.#signaling.state, 'remote', type);
       if (!implicitRollback) this.#signaling.peek('remote', type);
+      // RFC 9429 5.8 content checks (InvalidAccessError), against our offer for an answer.
+      verifyDescription(parsed, {
+        type,
+        ...(type !== 'offer' && this.#pendingLocal ? { offer: this.#pendingLocal.parsed } : {}),
+      });
       const info = readRemoteTransport(parsed, type);
       if (implicitRollback) this.#rollback();
       if ((type === 'answer' || type === 'pranswer') && parsed.media.length !== this.#lines.length) {
