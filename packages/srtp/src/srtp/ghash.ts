@@ -7,13 +7,16 @@
  * operand values on the x86-64 and AArch64 cores Node runs on. The only typed-array reads are the
  * input blocks (at positions fixed by the packet length) and the per-key pieces of H at constant
  * indices. A table-driven GHASH, by contrast, reads memory at addresses derived from the hash state
- * and leaks it through the cache (the classic GCM table side channel).
+ * and leaks it through the cache (the classic GCM table side channel). Caveat: this holds for
+ * optimised code, where all values are untagged int32; before V8 optimises the function (its first
+ * few hundred blocks), the interpreter boxes int32s outside the small-integer range as heap
+ * numbers, so warm-up timing can depend on values. That is true of any JS arithmetic.
  *
  * Carry-less multiplication "with holes": a 16-bit operand is split into three masks that keep the
  * bits whose index is 0, 1 or 2 mod 3. The integer product of two such pieces has at most six
- * partial products landing on any bit position, and 6 < 2^3, so each column's count fits in the
- * two unused bit positions above it without reaching the next used one: bit k of the product, for
- * k in the right residue class, is the XOR of the partial products. Nine `Math.imul`s and three
+ * partial products landing on any bit position, and 6 < 2^3, so each column's count fits in its
+ * own bit and the two unused ones above it without reaching the next used one: bit k of the
+ * product, for k in the right residue class, is the XOR of the partial products. Nine `Math.imul`s and three
  * masks give a 16x16 -> 32-bit carry-less product exactly (it fits in `imul`'s 32-bit result).
  * Karatsuba (three products per halving instead of four) builds 32x32, 64x64 and 128x128 from
  * that: 27 16-bit products per block instead of 64. Four blocks at a time are multiplied by H^4,
