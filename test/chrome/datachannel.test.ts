@@ -22,10 +22,19 @@ if (!chromiumAvailable) {
 const SIZES = [0, 1, 16 * 1024, 64 * 1024, 256 * 1024];
 const BIG = 16 * 1024 * 1024;
 
-const KINDS: { name: string; label: string; init: RTCDataChannelInit }[] = [
+const KINDS: { name: string; label: string; init: RTCDataChannelInit; maxSize?: number }[] = [
   { name: 'reliable ordered', label: 'reliable', init: {} },
   { name: 'unordered', label: 'unordered', init: { ordered: false } },
-  { name: 'maxRetransmits 0', label: 'rexmit0', init: { ordered: false, maxRetransmits: 0 } },
+  // Without retransmission a 256 KiB message (about 220 packets sent in one burst once the
+  // congestion window is large) is lost whenever one packet is: under load on this 2-core machine
+  // Chromium's UDP receive buffer overflows and the message is gone by design (RFC 8831 6.6). So
+  // this channel is held to 64 KiB; the larger sizes are covered by the other kinds.
+  {
+    name: 'maxRetransmits 0',
+    label: 'rexmit0',
+    init: { ordered: false, maxRetransmits: 0 },
+    maxSize: 64 * 1024,
+  },
   { name: 'maxPacketLifeTime', label: 'lifetime', init: { maxPacketLifeTime: 3000 } },
   { name: 'non-ASCII label', label: 'чат ☃ データ 🚀', init: { protocol: 'прото' } },
 ];
@@ -48,9 +57,9 @@ function stringOf(size: number): string {
 }
 
 async function echo(ch: RTCDataChannel, data: string | Buffer): Promise<void> {
-  // A channel without retransmissions may lose a fragment of a large burst (the browser's socket
-  // buffer overflows on loopback too), and then the whole message is gone by design (RFC 8831
-  // 6.6). What must hold there: whatever comes back is intact. So it gets a few attempts.
+  // A channel without retransmissions may lose a packet (the browser's socket buffer overflows on
+  // loopback too under load), and then the whole message is gone by design (RFC 8831 6.6). What
+  // must hold there: whatever comes back is intact. So it gets a few attempts.
   const attempts = ch.maxRetransmits === 0 ? 4 : 1;
   for (let attempt = 1; ; attempt++) {
     const reply = within(
@@ -116,7 +125,7 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
             id: ch.id,
             readyState: 'open',
           });
-          for (const size of SIZES) {
+          for (const size of SIZES.filter((n) => n <= (k.maxSize ?? Number.POSITIVE_INFINITY))) {
             await echo(ch, stringOf(size));
             await echo(ch, pattern(size));
           }
