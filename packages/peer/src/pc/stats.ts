@@ -24,6 +24,22 @@ export interface StatsSources {
   transceivers: readonly RTCRtpTransceiver[];
 }
 
+/** W3C webrtc-stats 7.13 srtpCipher: the profile names of RFC 5764 4.1.2 / RFC 7714 14.2. */
+function srtpCipherName(profile: number | undefined): string | undefined {
+  switch (profile) {
+    case 1:
+      return 'AES_CM_128_HMAC_SHA1_80';
+    case 2:
+      return 'AES_CM_128_HMAC_SHA1_32';
+    case 7:
+      return 'AEAD_AES_128_GCM';
+    case 8:
+      return 'AEAD_AES_256_GCM';
+    default:
+      return undefined;
+  }
+}
+
 function candidateId(prefix: string, c: IceCandidate): string {
   return `${prefix}${c.address}_${c.port}_${c.type}`;
 }
@@ -117,7 +133,8 @@ export function collectStats(s: StatsSources): RTCStatsReport {
       selectedCandidatePairId: selected ? pairId(selected) : undefined,
       localCertificateId: localCertId,
       remoteCertificateId: remoteCertId,
-      srtpCipher: dtls?.negotiatedSrtpProfile !== undefined ? String(dtls.negotiatedSrtpProfile) : undefined,
+      dtlsCipher: t.cipherSuite,
+      srtpCipher: srtpCipherName(dtls?.negotiatedSrtpProfile),
     });
     for (const c of t.ice.localCandidateList)
       add(candidateStats(candidateId('I', c), 'local-candidate', transportId, c, timestamp));

@@ -110,6 +110,7 @@ export class PeerTransport {
   #pendingDtlsOut: Buffer[] = [];
   #events: PeerTransportEvent[] = [];
   #remoteCertificate: Buffer | undefined;
+  #cipherSuite: string | undefined;
   #closed = false;
   #lastNow = 0;
   /** Last words (ABORT, close_notify) drained from the agent before it closed. */
@@ -143,6 +144,10 @@ export class PeerTransport {
   }
   get srtp(): SrtpSession | undefined {
     return this.#srtp;
+  }
+  /** The negotiated DTLS cipher suite's IANA name, once connected. */
+  get cipherSuite(): string | undefined {
+    return this.#cipherSuite;
   }
   get remoteCertificate(): Buffer | undefined {
     return this.#remoteCertificate;
@@ -306,6 +311,7 @@ export class PeerTransport {
           switch (e.type) {
             case 'connected':
               this.#remoteCertificate = e.peerCertificate;
+              this.#cipherSuite = e.cipherSuite;
               this.#setupSrtp(dtls, e.srtpProfile);
               if (this.#sctp) this.connectSctp(now);
               break;
