@@ -21,6 +21,11 @@ import { TurnRelay } from './turn-relay.js';
 
 const log = debuglog('purertc:peer');
 
+/** One shared callback, not a closure per datagram; node's error names the address and port. */
+function logSendError(err: Error | null): void {
+  if (err) log('send failed: %s', err.message);
+}
+
 /** Node-only RTCPeerConnection options: where sockets bind. */
 export interface NodeDriverOptions {
   /** Bind exactly these local addresses (e.g. `['127.0.0.1']`); default: every interface address. */
@@ -51,6 +56,9 @@ export class NodeDriver implements PeerDriver {
   readonly #t0 = performance.now();
   #handler: DatagramHandler = () => {};
   #timer: NodeJS.Timeout | undefined;
+  #timerArmedAt = 0;
+  #timerWant: number | undefined;
+  #timerCallback: () => void = () => {};
   #waits = new Set<NodeJS.Timeout>();
   #closed = false;
   #lookup: HostnameLookup | undefined;
@@ -167,23 +175,44 @@ export class NodeDriver implements PeerDriver {
     }
     const socket = this.#sockets.get(socketId);
     if (!socket || this.#closed) return;
-    socket.send(data, port, address, (err) => {
-      if (err) log('send to %s:%d failed: %s', address, port, err.message);
-    });
+    socket.send(data, port, address, logSendError);
   }
 
+  /**
+   * The deadline moves on almost every packet (each SACK restarts T3-rtx), so a timer that is
+   * already due no later than the new deadline stays armed; when it fires early it re-arms for
+   * the rest. That keeps setTimeout/clearTimeout churn off the per-packet path.
+   */
   setTimer(at: number | undefined, callback: () => void): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (at === undefined || this.#closed) return;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        callback();
-      },
-      Math.max(0, Math.ceil(at - this.now())),
-    );
+    this.#timerCallback = callback;
+    this.#timerWant = at;
+    if (at === undefined || this.#closed) {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    if (this.#timer && this.#timerArmedAt <= at) return;
+    this.#arm(at);
   }
+
+  #arm(at: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerArmedAt = at;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(at - this.now())));
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const want = this.#timerWant;
+    if (want === undefined || this.#closed) return;
+    // Armed for an earlier deadline that has since moved: wait for the current one.
+    if (want - this.now() >= 1) {
+      this.#arm(want);
+      return;
+    }
+    this.#timerWant = undefined;
+    this.#timerCallback();
+  };
 
   resolveHostname(name: string): Promise<string[]> {
     if (this.#closed) return Promise.resolve([]);
@@ -226,10 +255,17 @@ export class NodeDriver implements PeerDriver {
       log('socket buffer size: %s', (e as Error).message);
     }
     socket.on('error', (e) => log('socket %s error: %s', socketId, e.message));
+    let lastRaw = '';
+    let lastCanonical = '';
     socket.on('message', (msg, rinfo) => {
       if (this.#closed) return;
       if (this.#probes.size > 0 && msg.length >= 20 && msg[0]! < 4 && this.#onProbeAnswer(msg)) return;
-      this.#handler(socketId, canonicalIp(rinfo.address) ?? rinfo.address, rinfo.port, msg);
+      // Canonicalising the text form costs a parse per datagram; a socket hears from few peers.
+      if (rinfo.address !== lastRaw) {
+        lastRaw = rinfo.address;
+        lastCanonical = canonicalIp(rinfo.address) ?? rinfo.address;
+      }
+      this.#handler(socketId, lastCanonical, rinfo.port, msg);
     });
     this.#sockets.set(socketId, socket);
   }
