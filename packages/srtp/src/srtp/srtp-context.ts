@@ -37,7 +37,7 @@ export interface SrtpContextOptions {
   /**
    * AEAD profiles: payloads up to this many bytes use AES-CTR from a long-lived ECB context plus
    * a constant-time JS GHASH (no cipher object per packet), larger ones Node's GCM. 0 always
-   * uses Node's GCM. Default `DEFAULT_GCM_JS_MAX_PAYLOAD`.
+   * uses Node's GCM. Default 192 bytes (the measured crossover, see README.md).
    */
   gcmJsMaxPayload?: number;
 }
