@@ -81,6 +81,11 @@ export class AgentCore {
   selected: CandidatePair | undefined;
   nominationDone = false;
   restarting = false;
+  /**
+   * The peer restarted (new remote ufrag) and we have not renewed our credentials yet: the
+   * candidates it sent since belong to the new generation and survive our own restart.
+   */
+  remoteRestartedFirst = false;
   firstValidAt: number | undefined;
   nextCheckAt: number | undefined;
   lastNow = 0;
@@ -242,6 +247,7 @@ export class AgentCore {
     }
     this.selected = pair;
     this.restarting = false;
+    this.remoteRestartedFirst = false;
     this.previousLocal = undefined;
     this.consent.start(now);
     log('selected %s -> %s:%d', pair.local.socketId, pair.remote.address, pair.remote.port);

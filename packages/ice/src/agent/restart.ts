@@ -18,11 +18,17 @@ export function beginRestart(core: AgentCore, newLocal: boolean, credentials?: I
     core.previousLocal = core.local;
     core.local = makeCredentials(core.random, credentials);
   }
+  // Answering the peer's restart (RFC 8445 9, RFC 9429 5.3.1): the candidates that came with its
+  // offer are already of the new generation; dropping them would leave only what its checks teach.
+  const keepRemotes = newLocal && core.remoteRestartedFirst;
+  core.remoteRestartedFirst = !newLocal;
   core.restarting = core.selected !== undefined;
   core.transactions.removeWhere((t) => t.kind === 'check');
   core.list.clear();
-  core.remotes.clear();
-  core.remoteGatheringDone = false;
+  if (!keepRemotes) {
+    core.remotes.clear();
+    core.remoteGatheringDone = false;
+  }
   core.nominationDone = false;
   core.firstValidAt = undefined;
   core.checksStarted = false;
@@ -37,6 +43,10 @@ export function beginRestart(core: AgentCore, newLocal: boolean, credentials?: I
     core.localCandidates.push(...renewed);
     core.localGatheringDone = false;
     for (const c of renewed) core.events.push({ type: 'local-candidate', candidate: c });
+  }
+  if (keepRemotes) {
+    for (const local of core.localCandidates)
+      for (const remote of core.remotes.list) core.formPair(local, remote);
   }
   if (!core.selected && core.connectionState !== 'new') core.setState('checking');
   core.updateState(core.lastNow);
