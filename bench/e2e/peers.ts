@@ -141,14 +141,11 @@ function w3cChannel(ch: W3cChannel, pollLow = false): Promise<Channel> {
         return;
       }
       clearInterval(poller);
-      let wasHigh = false;
+      // The sender's pump is idempotent, so calling it whenever the buffer is low is safe; a
+      // drained-and-refilled buffer between two polls can never be missed that way.
       poller = setInterval(() => {
         if (ch.readyState !== 'open') clearInterval(poller);
-        else if (ch.bufferedAmount > threshold) wasHigh = true;
-        else if (wasHigh) {
-          wasHigh = false;
-          cb();
-        }
+        else if (ch.bufferedAmount <= threshold) cb();
       }, 1);
     },
     onMessage: (cb) => {

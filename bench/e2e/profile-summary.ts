@@ -40,3 +40,17 @@ const show = (title: string, m: Map<string, number>): void => {
 };
 show('self time by function', byFunction);
 show('self time by file', byFile);
+
+// Inclusive time per file: a sample counts once for every distinct file on its stack.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map<string, number>();
+for (const [id, us] of selfUs) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const url = byId.get(at)!.callFrame.url.replace(/^file:\/\/\/work\/main\//, '');
+    if (url.startsWith('packages/') || url.startsWith('bench/')) seen.add(url);
+  }
+  for (const f of seen) inclusive.set(f, (inclusive.get(f) ?? 0) + us);
+}
+show('inclusive time by file (our code)', inclusive);
