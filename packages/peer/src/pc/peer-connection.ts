@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
-import type { LocalCandidate } from '@purertc/ice';
-import type { PeerDriver } from '../driver/driver.js';
+import type { LocalCandidate, LocalCandidateInput } from '@purertc/ice';
+import type { GatherError, PeerDriver } from '../driver/driver.js';
 import { invalidAccessError, invalidStateError, operationError } from '../errors.js';
 import { wallClock } from '../node/clock.js';
 import { NodeDriver } from '../node/node-driver.js';
@@ -68,6 +68,14 @@ const log = debuglog('purertc:peer');
 
 /** Our a=max-message-size: what we accept (Chrome's value). */
 const LOCAL_MAX_MESSAGE_SIZE = 262144;
+
+/** Candidates the driver found before the transport existed (iceCandidatePoolSize). */
+interface CandidatePool {
+  candidates: LocalCandidateInput[];
+  errors: GatherError[];
+  done: Promise<void>;
+  sink?: { candidate(c: LocalCandidateInput): void; error(e: GatherError): void };
+}
 
 interface AppliedDescription {
   type: RTCSdpType;
@@ -145,6 +153,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
           ? { socketBufferSize: this.#config.socketBufferSize }
           : {}),
       });
+    if (this.#config.iceCandidatePoolSize > 0) this.#prefetch();
   }
 
   /** W3C 4.10.1: an ECDSA P-256 (default) or RSA certificate valid for 30 days. */
@@ -224,6 +233,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     if (configuration.certificates === undefined) next.certificates = this.#config.certificates;
     next.driver = this.#config.driver;
     this.#config = next;
+    if (next.iceCandidatePoolSize > 0 && !this.#gatherStarted) this.#prefetch();
   }
 
   // ---- JSEP ----
@@ -676,6 +686,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   }
 
   #gatheringDone = false;
+  #pool: CandidatePool | undefined;
 
   /**
    * Both descriptions are known (the answer was just applied on either side): media directions,
@@ -826,27 +837,43 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     this.#gatherStarted = true;
     this.#setGatheringState('gathering');
     const transport = io.transport;
-    this.#driver
+    const pool = this.#prefetch();
+    pool.sink = {
+      candidate: (candidate) => {
+        if (!this.#closed) io.run(() => transport.addLocalCandidate(candidate));
+      },
+      error: (error) => {
+        if (!this.#closed) safeDispatch(this, new RTCPeerConnectionIceErrorEvent('icecandidateerror', error));
+      },
+    };
+    for (const c of pool.candidates.splice(0)) pool.sink.candidate(c);
+    for (const e of pool.errors.splice(0)) pool.sink.error(e);
+    void pool.done.then(() => {
+      if (this.#closed) return;
+      this.#gatheringDone = true;
+      io.run(() => transport.ice.endOfLocalCandidates());
+    });
+  }
+
+  /**
+   * W3C 4.4.1.6 iceCandidatePoolSize: gathering may begin before any description. The driver
+   * gathers once; what it finds waits here until the transport exists.
+   */
+  #prefetch(): CandidatePool {
+    if (this.#pool) return this.#pool;
+    const pool: CandidatePool = { candidates: [], errors: [], done: Promise.resolve() };
+    pool.done = this.#driver
       .gather(
         {
           iceServers: flattenIceServers(this.#config.iceServers),
           relayOnly: this.#config.iceTransportPolicy === 'relay',
         },
-        (candidate) => {
-          if (this.#closed) return;
-          io.run(() => transport.addLocalCandidate(candidate));
-        },
-        (error) => {
-          if (this.#closed) return;
-          safeDispatch(this, new RTCPeerConnectionIceErrorEvent('icecandidateerror', error));
-        },
+        (candidate) => (pool.sink ? pool.sink.candidate(candidate) : pool.candidates.push(candidate)),
+        (error) => (pool.sink ? pool.sink.error(error) : pool.errors.push(error)),
       )
-      .catch((e: unknown) => log('gathering failed: %s', String(e)))
-      .finally(() => {
-        if (this.#closed) return;
-        this.#gatheringDone = true;
-        io.run(() => transport.ice.endOfLocalCandidates());
-      });
+      .catch((e: unknown) => log('gathering failed: %s', String(e)));
+    this.#pool = pool;
+    return pool;
   }
 
   #setGatheringState(state: RTCIceGatheringState): void {
