@@ -24,17 +24,20 @@ export interface StatsSources {
   transceivers: readonly RTCRtpTransceiver[];
 }
 
-/** W3C webrtc-stats 7.13 srtpCipher: the profile names of RFC 5764 4.1.2 / RFC 7714 14.2. */
+/**
+ * W3C webrtc-stats 7.13 srtpCipher: the "Profile" column of the IANA DTLS-SRTP Protection
+ * Profiles registry (RFC 5764 4.1.2, RFC 7714 14.2), the names Chrome reports too.
+ */
 function srtpCipherName(profile: number | undefined): string | undefined {
   switch (profile) {
     case 1:
-      return 'AES_CM_128_HMAC_SHA1_80';
+      return 'SRTP_AES128_CM_HMAC_SHA1_80';
     case 2:
-      return 'AES_CM_128_HMAC_SHA1_32';
+      return 'SRTP_AES128_CM_HMAC_SHA1_32';
     case 7:
-      return 'AEAD_AES_128_GCM';
+      return 'SRTP_AEAD_AES_128_GCM';
     case 8:
-      return 'AEAD_AES_256_GCM';
+      return 'SRTP_AEAD_AES_256_GCM';
     default:
       return undefined;
   }

@@ -90,6 +90,8 @@ describe('getStats figures a monitoring page needs', () => {
     expect(inbound?.packetsReceived).toBe(8);
     expect(inbound?.packetsLost).toBe(2);
     const transport = stats.find((s) => s.type === 'transport');
+    // IANA DTLS-SRTP registry names, as Chrome reports them (our default prefers AES-128-GCM).
+    expect(transport?.srtpCipher).toBe('SRTP_AEAD_AES_128_GCM');
     const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
     expect(pair?.type).toBe('candidate-pair');
     expect(pair?.responsesReceived).toBeGreaterThan(0);
