@@ -1,4 +1,4 @@
-import type { RtpPacket } from '@purertc/srtp';
+import { parseExtensionElements, type RtpPacket } from '@purertc/srtp';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MediaStream,
@@ -93,5 +93,37 @@ describe('RTP media between two purertc peers over loopback', () => {
     await negotiate(a, b);
     expect(a.getTransceivers()[0]!.currentDirection).toBe('inactive');
     expect(b.getTransceivers()[0]!.currentDirection).toBe('inactive');
+  });
+
+  it('without signalled SSRCs the receiver routes by the MID header extension the sender adds', async () => {
+    const a = new RTCPeerConnection(LOOPBACK);
+    const b = new RTCPeerConnection(LOOPBACK);
+    open.push(a, b);
+    trickle(a, b);
+    const track = new RtpTrack('video');
+    const sender = a.addTrack(track);
+    const offer = await a.createOffer();
+    await a.setLocalDescription(offer);
+    // RFC 9143 9.2: a receiver must cope with a sender whose SSRCs it was not told.
+    const stripped = offer.sdp!.replace(/^a=ssrc(-group)?:.*\r\n/gm, '');
+    expect(stripped).not.toContain('a=ssrc');
+    const got = new Promise<RtpPacketEvent>((resolve) => {
+      b.ontrack = (e) =>
+        e.track.addEventListener('rtp', (ev) => resolve(ev as RtpPacketEvent), { once: true });
+    });
+    await b.setRemoteDescription({ type: 'offer', sdp: stripped });
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription!);
+    await waitFor(a, 'connectionstatechange', () => a.connectionState === 'connected');
+    const pt = sender.getParameters().codecs[0]!.payloadType;
+    track.writeRtp(packet(1, pt, Buffer.from('routed by mid')));
+    const e = await within(got, 5000, 'packet routed by MID');
+    expect(Buffer.from(e.packet.payload).toString()).toBe('routed by mid');
+    const midId = sender.getParameters().headerExtensions.find((x) => x.uri.endsWith('sdes:mid'))!.id;
+    const ext = e.packet.extension!;
+    const elements = parseExtensionElements(ext.profile, ext.data)!;
+    expect(Buffer.from(elements.find((x) => x.id === midId)!.data).toString()).toBe(
+      a.getTransceivers()[0]!.mid,
+    );
   });
 });

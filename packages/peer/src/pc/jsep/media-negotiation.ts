@@ -93,7 +93,7 @@ export function applyNegotiatedMedia(
     const extensions = getAttributes(section, 'extmap').map((e) => ({ id: e.id, uri: e.uri }));
     t.negotiatedCodecs = codecs;
     t.midExtensionId = extensions.find((e) => e.uri === EXT_MID)?.id;
-    t.sender.setNegotiated(codecs, extensions);
+    t.sender.setNegotiated(codecs, extensions, line.mid);
     t.sender.setOutput(directionSends(current) ? output : undefined);
     routing.byMid.set(line.mid, t);
     const remoteSection = remote?.media[index];

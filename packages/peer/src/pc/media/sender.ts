@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import {
+  PacketParseError,
+  parseExtensionElements,
+  parseRtp,
+  type RtpExtensionElement,
+  serializeExtensionElements,
+  serializeRtp,
+} from '@purertc/srtp';
 import { invalidModificationError, invalidStateError } from '../../errors.js';
 import type { SdpCodec } from '../../sdp/codecs.js';
-import { codecToCapability, type RTCRtpCodec } from './default-codecs.js';
+import { codecToCapability, EXT_MID, type RTCRtpCodec } from './default-codecs.js';
 import type { RtpTrack } from './track.js';
 
 /** W3C webrtc-pc 5.2.1 RTCRtpSendParameters, the parts we implement. */
@@ -33,6 +41,8 @@ export class RTCRtpSender {
   #transactionId = '';
   #cname: string;
   #output: ((packet: Uint8Array) => boolean) | undefined;
+  /** The mid and its negotiated header extension id, when the MID extension was agreed. */
+  #midExtension: { id: number; value: Uint8Array } | undefined;
   #active = true;
   packetsSent = 0;
   bytesSent = 0;
@@ -107,7 +117,8 @@ export class RTCRtpSender {
    */
   sendRtp(packet: Uint8Array): boolean {
     if (!this.#output || !this.#active || packet.length < 12) return false;
-    const copy = Buffer.from(packet);
+    const copy = this.#midExtension ? withMid(packet, this.#midExtension) : Buffer.from(packet);
+    if (!copy) return false;
     copy.writeUInt32BE(this.ssrc, 8);
     const ok = this.#output(copy);
     if (ok) {
@@ -118,9 +129,12 @@ export class RTCRtpSender {
   }
 
   /** @internal Negotiated codecs and extensions (from the answer). */
-  setNegotiated(codecs: SdpCodec[], extensions: { uri: string; id: number }[]): void {
+  setNegotiated(codecs: SdpCodec[], extensions: { uri: string; id: number }[], mid?: string): void {
     this.#codecs = codecs;
     this.#extensions = extensions;
+    const id = extensions.find((e) => e.uri === EXT_MID)?.id;
+    this.#midExtension =
+      id !== undefined && mid !== undefined ? { id, value: new TextEncoder().encode(mid) } : undefined;
   }
 
   /** @internal Where packets go; undefined while the direction does not include sending. */
@@ -133,4 +147,26 @@ export class RTCRtpSender {
     this.#track = track;
     track?.attachSink(this.#sink);
   }
+}
+
+/**
+ * RFC 9143 9.2 / RFC 8843: a bundled RTP packet names its m= section with the MID header
+ * extension (RFC 8285), added to or replacing one the application wrote. Undefined for bytes that
+ * are not RTP.
+ */
+function withMid(packet: Uint8Array, mid: { id: number; value: Uint8Array }): Buffer | undefined {
+  let parsed: ReturnType<typeof parseRtp>;
+  try {
+    parsed = parseRtp(packet);
+  } catch (e) {
+    if (e instanceof PacketParseError) return undefined;
+    throw e;
+  }
+  const existing: RtpExtensionElement[] = parsed.extension
+    ? (parseExtensionElements(parsed.extension.profile, parsed.extension.data) ?? [])
+    : [];
+  const elements = existing.filter((e) => e.id !== mid.id);
+  elements.push({ id: mid.id, data: mid.value });
+  parsed.extension = serializeExtensionElements(elements);
+  return Buffer.from(serializeRtp(parsed));
 }
