@@ -21,11 +21,6 @@ import { TurnRelay } from './turn-relay.js';
 
 const log = debuglog('purertc:peer');
 
-/** One shared callback, not a closure per datagram; node's error names the address and port. */
-function logSendError(err: Error | null): void {
-  if (err) log('send failed: %s', err.message);
-}
-
 /** Node-only RTCPeerConnection options: where sockets bind. */
 export interface NodeDriverOptions {
   /** Bind exactly these local addresses (e.g. `['127.0.0.1']`); default: every interface address. */
@@ -175,7 +170,9 @@ export class NodeDriver implements PeerDriver {
     }
     const socket = this.#sockets.get(socketId);
     if (!socket || this.#closed) return;
-    socket.send(data, port, address, logSendError);
+    // No callback: node then finishes a synchronous send without a process.nextTick per datagram,
+    // and a failure surfaces as the socket's 'error' event, which #adopt logs.
+    socket.send(data, port, address);
   }
 
   /**
