@@ -69,10 +69,12 @@ export abstract class AssociationBase {
     const o = this.options;
     this.sendQueue = new SendQueue(o.messageInterleaving);
     this.cookies = new CookieCodec(o.random(32));
-    this.rto = new RetransmissionTimeout(o.rtoInitial, o.rtoMin, o.rtoMax);
+    this.rto = new RetransmissionTimeout(o.rtoInitial, o.rtoMin, o.rtoMax, o.maxTimerBackoff);
     this.t1Init = this.timers.add(new Timer('t1-init', o.rtoInitial, o.rtoMax));
     this.t1Cookie = this.timers.add(new Timer('t1-cookie', o.rtoInitial, o.rtoMax));
-    this.t2Shutdown = this.timers.add(new Timer('t2-shutdown', o.rtoInitial, o.rtoMax));
+    this.t2Shutdown = this.timers.add(
+      new Timer('t2-shutdown', o.rtoInitial, Math.min(o.rtoMax, o.maxTimerBackoff)),
+    );
     this.t3Rtx = this.timers.add(new Timer('t3-rtx', o.rtoInitial, o.rtoMax));
     this.delayedAck = this.timers.add(new Timer('delayed-ack', o.delayedAckMax));
     this.heartbeat = new HeartbeatHandler(this.timers, o.heartbeatInterval, o.random);

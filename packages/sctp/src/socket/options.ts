@@ -17,6 +17,12 @@ export interface AssociationOptions {
   rtoMin: number;
   /** RFC 9260 15: RTO.Max 60 s. */
   rtoMax: number;
+  /**
+   * Ceiling of the exponential backoff of T3-rtx and T2 (never below the measured RTO). WebRTC's
+   * dcSCTP transport uses 3 s: with RTO.Max alone, a few losses in a row on a lossy path push
+   * the RTO to 60 s and, with cwnd at one MTU after T3 (RFC 9260 7.2.3), data stalls for minutes.
+   */
+  maxTimerBackoff: number;
   /** RFC 9260 6.2: at most 500 ms, recommended 200 ms (also dcSCTP's). */
   delayedAckMax: number;
   /** RFC 9260 15: HB.interval 30 s. */
@@ -51,6 +57,7 @@ export const DEFAULT_OPTIONS: AssociationOptions = {
   rtoInitial: 500,
   rtoMin: 400,
   rtoMax: 60_000,
+  maxTimerBackoff: 3_000,
   delayedAckMax: 200,
   heartbeatInterval: 30_000,
   maxRetransmissions: 10,

@@ -42,7 +42,8 @@ export class Timer {
   /** Records an expiry and re-arms with the backed-off duration; the owner may stop() it. */
   expireAndBackoff(now: number): void {
     this.expirations++;
-    this.duration = Math.min(this.duration * 2, this.maxDuration);
+    // A timer started above its ceiling (a long measured RTO) keeps that duration, never shrinks.
+    this.duration = Math.min(this.duration * 2, Math.max(this.maxDuration, this.duration));
     this.deadline = now + this.duration;
   }
 }
