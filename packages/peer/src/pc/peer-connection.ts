@@ -5,6 +5,7 @@ import type { GatherError, PeerDriver } from '../driver/driver.js';
 import { invalidAccessError, invalidStateError, operationError } from '../errors.js';
 import { wallClock } from '../node/clock.js';
 import { NodeDriver } from '../node/node-driver.js';
+import { type RtcpSection, RtcpSession } from '../rtp/rtcp-session.js';
 import { formatCandidateValue, parseCandidate } from '../sdp/candidate.js';
 import type { SdpCandidate, SessionDescription } from '../sdp/model.js';
 import { parseSdp } from '../sdp/parse.js';
@@ -104,6 +105,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   readonly #certificate: RTCCertificate;
   readonly #signaling = new SignalingStateMachine();
   readonly #cname = randomBytes(12).toString('base64url');
+  readonly #rtcp = new RtcpSession(this.#cname, randomBytes(4).readUInt32BE(0));
+  readonly #rtcpSections = new Map<RTCRtpTransceiver, RtcpSection>();
   readonly #sessionId = (randomBytes(8).readBigUInt64BE(0) >> 2n).toString();
   #sessionVersion = 1;
   #io: TransportIo | undefined;
@@ -512,6 +515,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       dataChannelsOpened: this.#dataChannels.opened,
       dataChannelsClosed: this.#dataChannels.closed,
       transceivers: this.#transceivers,
+      rtcp: this.#rtcp,
     });
   }
 
@@ -708,10 +712,14 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       this.#routing,
       (packet) => {
         const ok = transport.sendRtp(packet);
+        if (ok) this.#rtcp.onRtpSent(packet, this.#driver.now());
         this.#io?.flush();
         return ok;
       },
       remote,
+    );
+    this.#rtcp.setSections(
+      this.#lines.flatMap((l) => (l.transceiver && !l.rejected ? [this.#rtcpSection(l.transceiver)] : [])),
     );
     if (!remoteInfo) return;
     const ourSetup =
@@ -828,6 +836,13 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       relayOnly: this.#config.iceTransportPolicy === 'relay',
     });
     this.#io = new TransportIo(this.#driver, transport, (e) => this.#onTransportEvent(e));
+    this.#io.timers = {
+      nextDeadline: () => this.#rtcp.nextDeadline(),
+      handleTimeout: (now) => {
+        this.#rtcp.handleTimeout(now, this.#driver.wallClock());
+        this.#drainRtcp();
+      },
+    };
     return transport;
   }
 
@@ -908,6 +923,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       case 'rtp':
         this.#routeRtp(e.packet);
         break;
+      case 'rtcp':
+        this.#rtcp.onRtcp(e.packet, this.#driver.now(), this.#driver.wallClock());
+        this.#drainRtcp();
+        break;
       case 'resolve-address': {
         const io = this.#io;
         const resolving = this.#driver.resolveHostname?.(e.name) ?? Promise.resolve([]);
@@ -946,7 +965,48 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   }
 
   #routeRtp(packet: Uint8Array): void {
-    routeRtp(packet, this.#lines, this.#routing)?.receiver.receive(packet);
+    const t = routeRtp(packet, this.#lines, this.#routing);
+    if (!t) return;
+    const media = this.#rtcp.onRtpReceived(packet, this.#rtcpSection(t), this.#driver.now());
+    if (media) t.receiver.receive(media);
+    this.#drainRtcp();
+  }
+
+  /** The RTCP view of a transceiver, one stable object per transceiver. */
+  #rtcpSection(t: RTCRtpTransceiver): RtcpSection {
+    let section = this.#rtcpSections.get(t);
+    if (!section) {
+      const made: RtcpSection = {
+        kind: t.kind,
+        get codecs() {
+          return t.negotiatedCodecs;
+        },
+        ssrc: t.sender.ssrc,
+        rtxSsrc: t.sender.rtxSsrc,
+        onKeyFrameRequest: (method) => t.sender.keyFrameRequested(method),
+      };
+      t.receiver.keyFrameRequester = () => {
+        const ok = this.#rtcp.requestKeyFrame(made);
+        this.#drainRtcp();
+        return ok;
+      };
+      section = made;
+      this.#rtcpSections.set(t, section);
+    }
+    return section;
+  }
+
+  /** Sends what the RTCP session queued (reports, feedback, retransmissions). */
+  #drainRtcp(): void {
+    const transport = this.#io?.transport;
+    if (!transport) return;
+    let queued = false;
+    for (let out = this.#rtcp.pollOutput(); out; out = this.#rtcp.pollOutput()) {
+      if (out.type === 'rtcp') transport.sendRtcp(out.packet);
+      else transport.sendRtp(out.packet);
+      queued = true;
+    }
+    if (queued) this.#io?.requestFlush();
   }
 
   #addTransceiverInternal(

@@ -1,5 +1,6 @@
 import { fingerprint } from '@purertc/dtls';
 import type { CandidatePairInfo, IceCandidate } from '@purertc/ice';
+import type { RtcpSession } from '../rtp/rtcp-session.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { RTCCertificate } from './certificate.js';
 import type { RTCDataChannel } from './data-channel.js';
@@ -22,6 +23,7 @@ export interface StatsSources {
   dataChannelsOpened: number;
   dataChannelsClosed: number;
   transceivers: readonly RTCRtpTransceiver[];
+  rtcp?: RtcpSession;
 }
 
 /**
@@ -203,6 +205,7 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         sdpFmtpLine: c.parameters,
       });
     }
+    const outbound = s.rtcp?.outbound(tr.sender.ssrc);
     if (tr.sender.packetsSent > 0) {
       add({
         id: `OT${tr.sender.ssrc}`,
@@ -214,9 +217,36 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         transportId: 'T01',
         packetsSent: tr.sender.packetsSent,
         bytesSent: tr.sender.bytesSent,
+        retransmittedPacketsSent: outbound?.retransmittedPacketsSent ?? 0,
+        retransmittedBytesSent: outbound?.retransmittedBytesSent ?? 0,
+        nackCount: outbound?.nackCount ?? 0,
+        pliCount: outbound?.pliCount ?? 0,
+        firCount: outbound?.firCount ?? 0,
+        remoteId: outbound?.remote ? `RI${tr.sender.ssrc}` : undefined,
+      });
+    }
+    const remote = outbound?.remote;
+    if (remote) {
+      // webrtc-stats 7.4: what the remote's report blocks said about our stream.
+      add({
+        id: `RI${tr.sender.ssrc}`,
+        type: 'remote-inbound-rtp',
+        timestamp,
+        ssrc: tr.sender.ssrc,
+        kind: tr.kind,
+        transportId: 'T01',
+        localId: `OT${tr.sender.ssrc}`,
+        packetsLost: remote.packetsLost,
+        fractionLost: remote.fractionLost,
+        jitter: remote.jitter,
+        roundTripTime: remote.roundTripTime,
+        totalRoundTripTime: remote.totalRoundTripTime,
+        roundTripTimeMeasurements: remote.roundTripTimeMeasurements,
       });
     }
     for (const ssrc of tr.receiver.ssrcs) {
+      const inbound = s.rtcp?.inbound(ssrc);
+      if (s.rtcp && !inbound) continue; // an RTX stream: counted in its media stream
       add({
         id: `IT${ssrc}`,
         type: 'inbound-rtp',
@@ -225,9 +255,13 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         kind: tr.kind,
         mid: tr.mid ?? undefined,
         transportId: 'T01',
-        packetsReceived: tr.receiver.packetsReceived,
-        bytesReceived: tr.receiver.bytesReceived,
-        packetsLost: tr.receiver.reception.get(ssrc)?.packetsLost ?? 0,
+        packetsReceived: inbound?.stats.packetsReceived ?? tr.receiver.packetsReceived,
+        bytesReceived: inbound?.stats.bytesReceived ?? tr.receiver.bytesReceived,
+        packetsLost: inbound?.stats.packetsLost ?? tr.receiver.reception.get(ssrc)?.packetsLost ?? 0,
+        jitter: inbound?.stats.jitterSeconds ?? 0,
+        nackCount: inbound?.nackCount ?? 0,
+        pliCount: inbound?.pliCount ?? 0,
+        firCount: inbound?.firCount ?? 0,
       });
     }
   }

@@ -18,6 +18,11 @@ export class TransportIo {
   #closed = false;
   #timerAt: number | undefined;
   #flushQueued = false;
+  /**
+   * Another sans-I/O core sharing this connection's one timer (RTCP): its deadline joins the
+   * transport's, and its timeout runs before the transport is pumped.
+   */
+  timers: { nextDeadline(): number | undefined; handleTimeout(now: number): void } | undefined;
 
   constructor(driver: PeerDriver, transport: PeerTransport, onEvent: (event: PeerTransportEvent) => void) {
     this.driver = driver;
@@ -92,13 +97,22 @@ export class TransportIo {
   }
 
   #schedule(): void {
-    const at = this.transport.nextDeadline();
+    const transportAt = this.transport.nextDeadline();
+    const otherAt = this.timers?.nextDeadline();
+    const at =
+      transportAt === undefined
+        ? otherAt
+        : otherAt === undefined
+          ? transportAt
+          : Math.min(transportAt, otherAt);
     if (at === this.#timerAt) return;
     this.#timerAt = at;
     this.driver.setTimer(at, () => {
       this.#timerAt = undefined;
       if (this.#closed) return;
-      this.#guard(() => this.transport.handleTimeout(this.driver.now()));
+      const now = this.driver.now();
+      this.#guard(() => this.timers?.handleTimeout(now));
+      this.#guard(() => this.transport.handleTimeout(now));
       this.flush();
     });
   }

@@ -55,6 +55,18 @@ export class ReceiveStatistics {
     this.#lastTransit = transit;
   }
 
+  /**
+   * A packet recovered by retransmission: it fills its gap in the loss count, but its arrival
+   * time says nothing about network jitter (RFC 4588 and webrtc-stats keep it out of jitter).
+   */
+  recordRecovered(sequenceNumber: number, bytes = 0): void {
+    const lastTransit = this.#lastTransit;
+    const jitter = this.#jitter;
+    this.record(sequenceNumber, 0, 0, bytes);
+    this.#lastTransit = lastTransit;
+    this.#jitter = jitter;
+  }
+
   /** RFC 3550 6.4.1: remember the SR's NTP middle bits and when it came, for LSR/DLSR. */
   recordSenderReport(compactNtp: number, now: number): void {
     this.#lastSr = { compact: compactNtp, arrivedAt: now };

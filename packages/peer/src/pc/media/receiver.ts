@@ -12,6 +12,17 @@ export class RTCRtpReceiver {
   /** @internal RFC 3550 A.3 counters per SSRC, for inbound-rtp stats. */
   readonly reception = new Map<number, ReceptionStats>();
 
+  /** @internal Set by the connection once RTCP can carry the request. */
+  keyFrameRequester: (() => boolean) | undefined;
+
+  /**
+   * Node-only: asks the remote sender for a keyframe, by PLI when `nack pli` was negotiated, else
+   * FIR for `ccm fir`. False when neither was negotiated or nothing was received yet.
+   */
+  requestKeyFrame(): boolean {
+    return this.keyFrameRequester?.() ?? false;
+  }
+
   constructor(kind: 'audio' | 'video') {
     this.track = new RtpTrack(kind, { label: `remote ${kind}` });
   }

@@ -9,8 +9,21 @@ import {
 } from '@purertc/srtp';
 import { invalidModificationError, invalidStateError } from '../../errors.js';
 import type { SdpCodec } from '../../sdp/codecs.js';
+import { safeDispatch } from '../event-handlers.js';
 import { codecToCapability, EXT_MID, type RTCRtpCodec } from './default-codecs.js';
 import type { RtpTrack } from './track.js';
+
+/**
+ * Node-only: the remote asked for a keyframe of what this sender sends, by PLI (RFC 4585 6.3.1)
+ * or FIR (RFC 5104 4.3.1). An SFU forwards it upstream; an encoder produces a keyframe.
+ */
+export class KeyFrameRequestEvent extends Event {
+  readonly method: 'pli' | 'fir';
+  constructor(method: 'pli' | 'fir') {
+    super('keyframerequest');
+    this.method = method;
+  }
+}
 
 /** W3C webrtc-pc 5.2.1 RTCRtpSendParameters, the parts we implement. */
 export interface RTCRtpSendParameters {
@@ -29,7 +42,7 @@ function random32(): number {
  * W3C webrtc-pc 5.2 RTCRtpSender. Packets written to its track leave with this sender's SSRC once
  * the transceiver's negotiated direction includes sending and SRTP is up.
  */
-export class RTCRtpSender {
+export class RTCRtpSender extends EventTarget {
   readonly kind: 'audio' | 'video';
   /** RFC 3550 8: a random SSRC per sender. */
   readonly ssrc: number = random32();
@@ -46,6 +59,8 @@ export class RTCRtpSender {
   #active = true;
   packetsSent = 0;
   bytesSent = 0;
+  /** Node-only handler for `keyframerequest` (also dispatched as an event on the sender and its track). */
+  onkeyframerequest: ((event: KeyFrameRequestEvent) => void) | null = null;
   readonly #sink = (packet: Uint8Array): void => {
     this.sendRtp(packet);
   };
@@ -56,6 +71,7 @@ export class RTCRtpSender {
     track: RtpTrack | null = null,
     streamIds: string[] = [],
   ) {
+    super();
     this.kind = kind;
     this.#cname = cname;
     this.#streamIds = streamIds;
@@ -126,6 +142,18 @@ export class RTCRtpSender {
       this.bytesSent += copy.length;
     }
     return ok;
+  }
+
+  /** @internal A PLI or FIR for this sender's SSRC arrived. */
+  keyFrameRequested(method: 'pli' | 'fir'): void {
+    const event = new KeyFrameRequestEvent(method);
+    try {
+      this.onkeyframerequest?.(event);
+    } catch {
+      // an application handler's exception must not reach the RTCP path
+    }
+    safeDispatch(this, event);
+    if (this.#track) safeDispatch(this.#track, new KeyFrameRequestEvent(method));
   }
 
   /** @internal Negotiated codecs and extensions (from the answer). */

@@ -1,0 +1,372 @@
+import { debuglog } from 'node:util';
+import {
+  PacketParseError,
+  parseRtcp,
+  type RtcpPacket,
+  type RtcpReportBlock,
+  serializeRtcp,
+} from '@purertc/srtp';
+import { rtxApt, type SdpCodec } from '../sdp/codecs.js';
+import { NackGenerator, nackItemsFromSequences, sequencesFromNackItems } from './nack.js';
+import { compactNtp } from './ntp.js';
+import { OutboundStream } from './outbound-stream.js';
+import { ReceiveStatistics } from './receive-statistics.js';
+import { unwrapRtxPacket } from './send-history.js';
+
+const log = debuglog('purertc:peer');
+
+/**
+ * Report intervals as Chrome's RTCP sender uses them (video 1 s, audio 5 s). RFC 3550 6.2's
+ * 5 s minimum is relaxed by RFC 8108/AVPF; WebRTC sends video reports every second.
+ */
+export const VIDEO_REPORT_INTERVAL_MS = 1000;
+export const AUDIO_REPORT_INTERVAL_MS = 5000;
+const SDES_CNAME = 1;
+/** RFC 3550 6.4.1: at most 31 report blocks per SR/RR. */
+const MAX_REPORT_BLOCKS = 31;
+
+/** One negotiated m= section as RTCP sees it. */
+export interface RtcpSection {
+  readonly kind: 'audio' | 'video';
+  readonly codecs: readonly SdpCodec[];
+  /** Our SSRC and RTX SSRC on this section. */
+  readonly ssrc: number;
+  readonly rtxSsrc: number;
+  /** A PLI or FIR for our SSRC arrived (the app should produce a keyframe). */
+  onKeyFrameRequest(kind: 'pli' | 'fir'): void;
+}
+
+/** Counters of one remote SSRC we receive (webrtc-stats inbound-rtp). */
+export interface InboundStream {
+  readonly stats: ReceiveStatistics;
+  readonly section: RtcpSection;
+  readonly nack: NackGenerator | undefined;
+  nackCount: number;
+  pliCount: number;
+  firCount: number;
+  firSequence: number;
+}
+
+export type RtcpOutput = { type: 'rtp'; packet: Uint8Array } | { type: 'rtcp'; packet: Uint8Array };
+
+function hasFeedback(section: RtcpSection, type: string, parameter?: string): boolean {
+  return section.codecs.some((c) => c.feedback.some((f) => f.type === type && f.parameter === parameter));
+}
+
+function readSsrc(packet: Uint8Array): number {
+  return ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
+}
+
+/**
+ * RTCP for one bundle group, sans-I/O: receive statistics, SR/RR with SDES CNAME on a fixed
+ * interval, RTT from report blocks, NACK responder (RTX when negotiated), NACK generation paced
+ * by RTT, PLI/FIR both ways. Time comes in as `now` (monotonic ms) and `wallClockMs` (Unix ms,
+ * for NTP); packets to send wait in a queue the caller drains with pollOutput().
+ */
+export class RtcpSession {
+  readonly cname: string;
+  readonly #outbound = new Map<number, OutboundStream>();
+  readonly #sectionBySsrc = new Map<number, RtcpSection>();
+  readonly #inbound = new Map<number, InboundStream>();
+  /** The latest media SSRC received on each section, for RTX without an ssrc-group. */
+  readonly #primaryBySection = new Map<RtcpSection, number>();
+  readonly #queue: RtcpOutput[] = [];
+  #sections: readonly RtcpSection[] = [];
+  #nextReportAt: number | undefined;
+  /** Latest RTT (ms) measured from our SRs. */
+  #rttMs: number | undefined;
+  readonly #fallbackSsrc: number;
+  malformedRtcp = 0;
+
+  constructor(cname: string, fallbackSsrc: number) {
+    this.cname = cname;
+    this.#fallbackSsrc = fallbackSsrc >>> 0;
+  }
+
+  /** The negotiated sections (after every applied answer). */
+  setSections(sections: readonly RtcpSection[]): void {
+    this.#sections = sections;
+    this.#sectionBySsrc.clear();
+    for (const s of sections) {
+      this.#sectionBySsrc.set(s.ssrc, s);
+      if (!this.#outbound.has(s.ssrc)) this.#outbound.set(s.ssrc, new OutboundStream(s.ssrc, s.rtxSsrc));
+    }
+  }
+
+  get roundTripTimeMs(): number | undefined {
+    return this.#rttMs;
+  }
+
+  outbound(ssrc: number): OutboundStream | undefined {
+    return this.#outbound.get(ssrc);
+  }
+
+  inbound(ssrc: number): InboundStream | undefined {
+    return this.#inbound.get(ssrc);
+  }
+
+  /** An RTP packet of ours left (unprotected bytes, our SSRC written). */
+  onRtpSent(packet: Uint8Array, now: number): void {
+    if (packet.length < 12) return;
+    const ssrc = readSsrc(packet);
+    const section = this.#sectionBySsrc.get(ssrc);
+    const stream = this.#outbound.get(ssrc);
+    if (!section || !stream) return;
+    const pt = packet[1]! & 0x7f;
+    const clockRate = section.codecs.find((c) => c.payloadType === pt)?.clockRate ?? 90000;
+    stream.onSent(packet, now, clockRate);
+    this.#startReports(now);
+  }
+
+  /**
+   * An RTP packet routed to `section`. Returns what the track should see: the original packet
+   * recovered from RTX (RFC 4588 4), the packet itself, or undefined for an RTX packet that
+   * cannot be unwrapped.
+   */
+  onRtpReceived(packet: Uint8Array, section: RtcpSection, now: number): Uint8Array | undefined {
+    if (packet.length < 12) return undefined;
+    let media = packet;
+    const pt = packet[1]! & 0x7f;
+    const codec = section.codecs.find((c) => c.payloadType === pt);
+    const apt = codec ? rtxApt(codec) : undefined;
+    if (apt !== undefined) {
+      const primary = this.#primaryBySection.get(section);
+      if (primary === undefined) return undefined;
+      const unwrapped = unwrapRtxPacket(packet, { ssrc: primary, payloadType: apt });
+      if (!unwrapped) return undefined;
+      media = unwrapped;
+    } else if (codec === undefined && section.codecs.length > 0) {
+      return packet;
+    }
+    const ssrc = readSsrc(media);
+    this.#primaryBySection.set(section, ssrc);
+    let inbound = this.#inbound.get(ssrc);
+    if (!inbound) {
+      const clockRate = (codec && apt === undefined ? codec.clockRate : undefined) ?? 90000;
+      const nackable = section.kind === 'video' && hasFeedback(section, 'nack');
+      inbound = {
+        stats: new ReceiveStatistics(ssrc, clockRate),
+        section,
+        nack: nackable ? new NackGenerator() : undefined,
+        nackCount: 0,
+        pliCount: 0,
+        firCount: 0,
+        firSequence: 0,
+      };
+      this.#inbound.set(ssrc, inbound);
+    }
+    const seq = (media[2]! << 8) | media[3]!;
+    const rtpTimestamp = ((media[4]! << 24) | (media[5]! << 16) | (media[6]! << 8) | media[7]!) >>> 0;
+    // A recovered packet counts as received (its loss was repaired) but must not skew jitter.
+    if (apt === undefined) inbound.stats.record(seq, rtpTimestamp, now, media.length);
+    else inbound.stats.recordRecovered(seq, media.length);
+    inbound.nack?.onPacket(seq, now);
+    this.#startReports(now);
+    this.#pollNacks(now);
+    return media;
+  }
+
+  /** A decrypted RTCP compound from the remote. Malformed ones are counted and dropped. */
+  onRtcp(data: Uint8Array, now: number, wallClockMs: number): void {
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(data);
+    } catch (e) {
+      if (e instanceof PacketParseError) {
+        this.malformedRtcp++;
+        return;
+      }
+      throw e;
+    }
+    for (const p of packets) this.#handle(p, now, wallClockMs);
+  }
+
+  /**
+   * W3C-style keyframe request for what `section` receives: PLI (RFC 4585 6.3.1) when negotiated,
+   * else FIR (RFC 5104 4.3.1) when `ccm fir` is. False when neither was negotiated or nothing
+   * was received yet.
+   */
+  requestKeyFrame(section: RtcpSection): boolean {
+    const ssrc = this.#primaryBySection.get(section);
+    const inbound = ssrc === undefined ? undefined : this.#inbound.get(ssrc);
+    if (ssrc === undefined || !inbound) return false;
+    const sender = this.#senderSsrc();
+    if (hasFeedback(section, 'nack', 'pli')) {
+      inbound.pliCount++;
+      this.#sendFeedback([{ type: 'pli', senderSsrc: sender, mediaSsrc: ssrc }]);
+      return true;
+    }
+    if (hasFeedback(section, 'ccm', 'fir')) {
+      inbound.firCount++;
+      inbound.firSequence = (inbound.firSequence + 1) & 0xff;
+      this.#sendFeedback([
+        {
+          type: 'fir',
+          senderSsrc: sender,
+          mediaSsrc: 0,
+          entries: [{ ssrc, sequenceNumber: inbound.firSequence }],
+        },
+      ]);
+      return true;
+    }
+    return false;
+  }
+
+  handleTimeout(now: number, wallClockMs: number): void {
+    this.#pollNacks(now);
+    if (this.#nextReportAt !== undefined && now >= this.#nextReportAt) {
+      this.#sendReports(now, wallClockMs);
+      this.#nextReportAt = now + this.#interval();
+    }
+  }
+
+  nextDeadline(): number | undefined {
+    let at = this.#nextReportAt;
+    for (const inbound of this.#inbound.values()) {
+      const t = inbound.nack?.nextDeadline(this.#rttMs);
+      if (t !== undefined && (at === undefined || t < at)) at = t;
+    }
+    return at;
+  }
+
+  pollOutput(): RtcpOutput | undefined {
+    return this.#queue.shift();
+  }
+
+  #interval(): number {
+    return this.#sections.some((s) => s.kind === 'video')
+      ? VIDEO_REPORT_INTERVAL_MS
+      : AUDIO_REPORT_INTERVAL_MS;
+  }
+
+  #startReports(now: number): void {
+    // The first report goes out soon after media starts so RTT is known early.
+    if (this.#nextReportAt === undefined) this.#nextReportAt = now + Math.min(500, this.#interval());
+  }
+
+  #senderSsrc(): number {
+    return this.#sections[0]?.ssrc ?? this.#fallbackSsrc;
+  }
+
+  #pollNacks(now: number): void {
+    for (const [ssrc, inbound] of this.#inbound) {
+      if (!inbound.nack) continue;
+      const seqs = inbound.nack.poll(now, this.#rttMs);
+      if (seqs.length === 0) continue;
+      inbound.nackCount++;
+      this.#sendFeedback([
+        {
+          type: 'nack',
+          senderSsrc: this.#senderSsrc(),
+          mediaSsrc: ssrc,
+          items: nackItemsFromSequences(seqs),
+        },
+      ]);
+    }
+  }
+
+  /** RFC 4585 3.1 / RFC 3550 6.1: feedback rides in a compound led by an (empty) RR and SDES. */
+  #sendFeedback(feedback: RtcpPacket[]): void {
+    const ssrc = this.#senderSsrc();
+    const packets: RtcpPacket[] = [
+      { type: 'rr', ssrc, reports: [], profileExtension: new Uint8Array(0) },
+      this.#sdes([ssrc]),
+      ...feedback,
+    ];
+    this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
+  }
+
+  #sdes(ssrcs: number[]): RtcpPacket {
+    const value = new TextEncoder().encode(this.cname);
+    return {
+      type: 'sdes',
+      chunks: ssrcs.map((ssrc) => ({ ssrc, items: [{ itemType: SDES_CNAME, value }] })),
+    };
+  }
+
+  /** RFC 3550 6.4: one SR per SSRC that sent (report blocks on the first), else an RR; then SDES. */
+  #sendReports(now: number, wallClockMs: number): void {
+    const blocks: RtcpReportBlock[] = [];
+    for (const inbound of this.#inbound.values()) {
+      const block = inbound.stats.reportBlock(now);
+      if (block && blocks.length < MAX_REPORT_BLOCKS) blocks.push(block);
+    }
+    const packets: RtcpPacket[] = [];
+    const ssrcs: number[] = [];
+    for (const stream of this.#outbound.values()) {
+      const info = stream.senderInfo(now, wallClockMs);
+      if (!info) continue;
+      packets.push({
+        type: 'sr',
+        ssrc: stream.ssrc,
+        ...info,
+        reports: packets.length === 0 ? blocks : [],
+        profileExtension: new Uint8Array(0),
+      });
+      ssrcs.push(stream.ssrc);
+    }
+    if (packets.length === 0) {
+      const ssrc = this.#senderSsrc();
+      packets.push({ type: 'rr', ssrc, reports: blocks, profileExtension: new Uint8Array(0) });
+      ssrcs.push(ssrc);
+    }
+    packets.push(this.#sdes(ssrcs));
+    this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
+  }
+
+  #handle(p: RtcpPacket, now: number, wallClockMs: number): void {
+    switch (p.type) {
+      case 'sr':
+        this.#inbound
+          .get(p.ssrc)
+          ?.stats.recordSenderReport(compactNtp({ seconds: p.ntpSeconds, fraction: p.ntpFraction }), now);
+        this.#reportBlocks(p.reports, now, wallClockMs);
+        break;
+      case 'rr':
+        this.#reportBlocks(p.reports, now, wallClockMs);
+        break;
+      case 'nack': {
+        const stream = this.#outbound.get(p.mediaSsrc);
+        const section = this.#sectionBySsrc.get(p.mediaSsrc);
+        if (!stream || !section) break;
+        stream.nackCount++;
+        const rtxFor = (pt: number): number | undefined =>
+          section.codecs.find((c) => rtxApt(c) === pt)?.payloadType;
+        for (const packet of stream.retransmissions(sequencesFromNackItems(p.items), rtxFor)) {
+          this.#queue.push({ type: 'rtp', packet });
+        }
+        break;
+      }
+      case 'pli': {
+        const stream = this.#outbound.get(p.mediaSsrc);
+        if (!stream) break;
+        stream.pliCount++;
+        this.#sectionBySsrc.get(p.mediaSsrc)?.onKeyFrameRequest('pli');
+        break;
+      }
+      case 'fir':
+        for (const entry of p.entries) {
+          const stream = this.#outbound.get(entry.ssrc);
+          if (!stream) continue;
+          stream.firCount++;
+          this.#sectionBySsrc.get(entry.ssrc)?.onKeyFrameRequest('fir');
+        }
+        break;
+      default:
+        log('rtcp %s ignored', p.type);
+        break;
+    }
+  }
+
+  #reportBlocks(blocks: readonly RtcpReportBlock[], now: number, wallClockMs: number): void {
+    for (const block of blocks) {
+      const stream = this.#outbound.get(block.ssrc);
+      const section = this.#sectionBySsrc.get(block.ssrc);
+      if (!stream || !section) continue;
+      const clockRate = section.codecs.find((c) => rtxApt(c) === undefined)?.clockRate ?? 90000;
+      stream.onReportBlock(block, wallClockMs, clockRate, now);
+      const rtt = stream.remote?.roundTripTime;
+      if (rtt !== undefined && block.lastSenderReport !== 0) this.#rttMs = rtt * 1000;
+    }
+  }
+}
