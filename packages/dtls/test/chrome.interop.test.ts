@@ -1,5 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,17 +46,40 @@ const ICE_PWD = 'purertc-dtls-test-password-0123';
 describe.skipIf(!existsSync(CHROMIUM))('interop with Chromium over loopback UDP', () => {
   let context: BrowserContext;
   let page: Page;
+  let server: Server;
+  let profile: string;
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext('', {
+    // Chrome gathers loopback candidates only for an origin granted camera and microphone, and in
+    // a loopback-only network namespace it has no other address to send from.
+    server = createServer((_req, res) => res.end('<!doctype html><title>dtls</title>'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    profile = mkdtempSync(join(tmpdir(), 'purertc-dtls-chrome-'));
+    context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--allow-loopback-in-peer-connection', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--allow-loopback-in-peer-connection',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+      ],
       timeout: 30_000,
     });
+    await context.grantPermissions(['camera', 'microphone'], { origin });
     page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${origin}/`);
   }, 40_000);
   afterAll(async () => {
     await context?.close();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   for (const ourRole of ['server', 'client'] as const) {
