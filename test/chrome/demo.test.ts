@@ -11,7 +11,14 @@ if (!chromiumAvailable) {
 }
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SCREENSHOT = fileURLToPath(new URL('../../demo/screenshot.png', import.meta.url));
+// The README's screenshot is refreshed on request (UPDATE_SCREENSHOT=1); ordinary runs write it
+// under reports/ so a test run leaves the work tree clean.
+const SCREENSHOT = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOT === '1' ? '../../demo/screenshot.png' : '../../reports/demo-screenshot.png',
+    import.meta.url,
+  ),
+);
 
 interface DemoState {
   connectionState: string;
