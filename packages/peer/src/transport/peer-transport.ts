@@ -207,6 +207,11 @@ export class PeerTransport {
       mtu: 1200,
       // Chrome queues up to 16 MiB per connection before send() fails.
       maxSendBuffer: 16 * 1024 * 1024,
+      // The window caps what a peer has in flight to us. A 5 MiB window let a sender's burst
+      // (~4,400 datagrams, each costing ~2 KiB of kernel memory) overflow the driver's 4 MiB
+      // socket buffer when the reader was busy, and every drop cost an RTO. 2 MiB per RTT is still
+      // 20 MB/s at 100 ms RTT.
+      maxReceiverWindow: 2 * 1024 * 1024,
     });
     this.#sctp = new DataChannelManager(association, this.#dtlsRole);
     if (this.#dtls?.state === 'connected') this.connectSctp(now);
