@@ -46,7 +46,7 @@ export {
 export { RTCIceCandidate, type RTCIceCandidateInit, type RTCIceCandidateType } from './pc/ice-candidate.js';
 export type { RTCRtpCodec } from './pc/media/default-codecs.js';
 export { RTCRtpReceiver } from './pc/media/receiver.js';
-export { RTCRtpSender, type RTCRtpSendParameters } from './pc/media/sender.js';
+export { KeyFrameRequestEvent, RTCRtpSender, type RTCRtpSendParameters } from './pc/media/sender.js';
 export { MediaStream, RtpPacketEvent, RtpTrack } from './pc/media/track.js';
 export {
   getRtpCapabilities,

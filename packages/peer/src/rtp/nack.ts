@@ -72,6 +72,11 @@ export class NackGenerator {
     return this.#missing.size;
   }
 
+  /** Whether this sequence number is a gap still being asked for. */
+  isMissing(sequenceNumber: number): boolean {
+    return this.#missing.has(sequenceNumber & 0xffff);
+  }
+
   /** A packet (original or recovered) arrived. */
   onPacket(sequenceNumber: number, now: number): void {
     const seq = sequenceNumber & 0xffff;

@@ -156,6 +156,9 @@ export class RtcpSession {
       this.#inbound.set(ssrc, inbound);
     }
     const seq = (media[2]! << 8) | media[3]!;
+    // A retransmission of something already here (answered twice, or the original was only
+    // late) is a duplicate: the track must not see it twice nor the loss count go negative.
+    if (apt !== undefined && inbound.nack && !inbound.nack.isMissing(seq)) return undefined;
     const rtpTimestamp = ((media[4]! << 24) | (media[5]! << 16) | (media[6]! << 8) | media[7]!) >>> 0;
     // A recovered packet counts as received (its loss was repaired) but must not skew jitter.
     if (apt === undefined) inbound.stats.record(seq, rtpTimestamp, now, media.length);
