@@ -10,6 +10,7 @@ import { formatCandidateValue, parseCandidate } from '../sdp/candidate.js';
 import type { SdpCandidate, SessionDescription } from '../sdp/model.js';
 import { parseSdp } from '../sdp/parse.js';
 import { SdpParseError } from '../sdp/parse-error.js';
+import { getAttribute } from '../sdp/query.js';
 import { serializeSdp } from '../sdp/serialize.js';
 import {
   needsImplicitRollback,
@@ -718,6 +719,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       },
       remote,
     );
+    // RFC 5506 / RFC 8843: reduced-size RTCP once the answer accepts a=rtcp-rsize.
+    this.#rtcp.reducedSize = answer.media.some((m) => getAttribute(m, 'rtcp-rsize') !== undefined);
     this.#rtcp.setSections(
       this.#lines.flatMap((l) => (l.transceiver && !l.rejected ? [this.#rtcpSection(l.transceiver)] : [])),
     );

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import {
   PacketParseError,
@@ -49,6 +50,10 @@ export interface InboundStream {
 
 export type RtcpOutput = { type: 'rtp'; packet: Uint8Array } | { type: 'rtcp'; packet: Uint8Array };
 
+function cryptoRandom(): number {
+  return randomBytes(4).readUInt32BE(0) / 0x1_0000_0000;
+}
+
 function hasFeedback(section: RtcpSection, type: string, parameter?: string): boolean {
   return section.codecs.some((c) => c.feedback.some((f) => f.type === type && f.parameter === parameter));
 }
@@ -76,11 +81,16 @@ export class RtcpSession {
   /** Latest RTT (ms) measured from our SRs. */
   #rttMs: number | undefined;
   readonly #fallbackSsrc: number;
+  readonly #random: () => number;
+  /** RFC 5506: feedback may go alone instead of in a full compound once rtcp-rsize is agreed. */
+  reducedSize = false;
   malformedRtcp = 0;
 
-  constructor(cname: string, fallbackSsrc: number) {
+  /** `random` (uniform in [0, 1)) spreads report times (RFC 3550 6.3.1); defaults to crypto. */
+  constructor(cname: string, fallbackSsrc: number, random: () => number = cryptoRandom) {
     this.cname = cname;
     this.#fallbackSsrc = fallbackSsrc >>> 0;
+    this.#random = random;
   }
 
   /** The negotiated sections (after every applied answer). */
@@ -219,7 +229,9 @@ export class RtcpSession {
     this.#pollNacks(now);
     if (this.#nextReportAt !== undefined && now >= this.#nextReportAt) {
       this.#sendReports(now, wallClockMs);
-      this.#nextReportAt = now + this.#interval();
+      // RFC 3550 6.3.1 (and Chrome): the interval times a uniform factor in [0.5, 1.5], so
+      // that participants do not synchronise.
+      this.#nextReportAt = now + this.#interval() * (0.5 + this.#random());
     }
   }
 
@@ -270,6 +282,10 @@ export class RtcpSession {
 
   /** RFC 4585 3.1 / RFC 3550 6.1: feedback rides in a compound led by an (empty) RR and SDES. */
   #sendFeedback(feedback: RtcpPacket[]): void {
+    if (this.reducedSize) {
+      this.#queue.push({ type: 'rtcp', packet: serializeRtcp(feedback) });
+      return;
+    }
     const ssrc = this.#senderSsrc();
     const packets: RtcpPacket[] = [
       { type: 'rr', ssrc, reports: [], profileExtension: new Uint8Array(0) },

@@ -38,7 +38,7 @@ function drain(s: RtcpSession): RtcpOutput[] {
 
 describe('RtcpSession', () => {
   it('sends an SR with extrapolated RTP timestamp and SDES CNAME on the video interval', () => {
-    const s = new RtcpSession('cname-x', 42);
+    const s = new RtcpSession('cname-x', 42, () => 0.5);
     s.setSections([section([VP8])]);
     s.onRtpSent(rtp(1), 0);
     const due = s.nextDeadline()!;
@@ -108,6 +108,17 @@ describe('RtcpSession', () => {
     expect(parseRtp(recovered).ssrc).toBe(0xbeef);
     expect(s.onRtpReceived(rtx, sec, 40)).toBeUndefined();
     expect(s.inbound(0xbeef)!.stats.packetsLost).toBe(0);
+  });
+
+  it('with rtcp-rsize (RFC 5506) feedback goes alone, without RR and SDES', () => {
+    const sec = section([{ ...VP8, feedback: [{ type: 'nack', parameter: 'pli' }] }]);
+    const s = new RtcpSession('c', 42);
+    s.setSections([sec]);
+    s.reducedSize = true;
+    s.onRtpReceived(rtp(1, 0xbeef), sec, 0);
+    expect(s.requestKeyFrame(sec)).toBe(true);
+    const packets = parseRtcp(drain(s)[0]!.packet);
+    expect(packets).toEqual([{ type: 'pli', senderSsrc: 0x1000, mediaSsrc: 0xbeef }]);
   });
 
   it('never throws on arbitrary RTCP bytes', () => {
