@@ -112,7 +112,11 @@ export class TransportIo {
       if (this.#closed) return;
       const now = this.driver.now();
       this.#guard(() => this.timers?.handleTimeout(now));
-      this.#guard(() => this.transport.handleTimeout(now));
+      // The timer may be the RTCP deadline: the transport's cores run only when theirs is due.
+      const transportDue = this.transport.nextDeadline();
+      if (transportDue !== undefined && transportDue <= now) {
+        this.#guard(() => this.transport.handleTimeout(now));
+      }
       this.flush();
     });
   }
