@@ -262,7 +262,25 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         nackCount: inbound?.nackCount ?? 0,
         pliCount: inbound?.pliCount ?? 0,
         firCount: inbound?.firCount ?? 0,
+        remoteId: inbound?.remoteSender ? `RO${ssrc}` : undefined,
       });
+      const remoteSender = inbound?.remoteSender;
+      if (remoteSender) {
+        // webrtc-stats 7.6: what the remote's SR said about the stream we receive.
+        add({
+          id: `RO${ssrc}`,
+          type: 'remote-outbound-rtp',
+          timestamp,
+          ssrc,
+          kind: tr.kind,
+          transportId: 'T01',
+          localId: `IT${ssrc}`,
+          packetsSent: remoteSender.packetsSent,
+          bytesSent: remoteSender.bytesSent,
+          remoteTimestamp: remoteSender.remoteTimestampMs,
+          reportsSent: remoteSender.reportsSent,
+        });
+      }
     }
   }
   return report;

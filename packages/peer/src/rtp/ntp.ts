@@ -18,6 +18,11 @@ export function ntpFromUnixMs(ms: number): NtpTime {
   return { seconds: (totalSeconds + NTP_UNIX_OFFSET) >>> 0, fraction: Math.min(fraction, 0xffff_ffff) >>> 0 };
 }
 
+/** An NTP timestamp back to Unix milliseconds (the remote's wall clock). */
+export function ntpToUnixMs(seconds: number, fraction: number): number {
+  return (seconds - NTP_UNIX_OFFSET) * 1000 + (fraction / 0x1_0000_0000) * 1000;
+}
+
 /** RFC 3550 6.4.1: the middle 32 bits of an NTP timestamp, as LSR carries it. */
 export function compactNtp(t: NtpTime): number {
   return (((t.seconds & 0xffff) << 16) | (t.fraction >>> 16)) >>> 0;

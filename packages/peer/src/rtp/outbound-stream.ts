@@ -33,6 +33,7 @@ export class OutboundStream {
   firCount = 0;
   remote: RemoteInboundState | undefined;
   #rtxSeq: number;
+  readonly #resentAt = new Map<number, number>();
   #last: { rtpTimestamp: number; at: number; clockRate: number } | undefined;
 
   constructor(ssrc: number, rtxSsrc: number, historySize = 512, rtxSeqStart = 0) {
@@ -55,16 +56,28 @@ export class OutboundStream {
 
   /**
    * RFC 4585 6.2.1 / RFC 4588: the packets that answer a NACK for these sequence numbers, wrapped
-   * in RTX when `rtxPayloadType` gives the RTX payload type for a packet's payload type.
+   * in RTX when `rtxPayloadType` gives the RTX payload type for a packet's payload type. A
+   * sequence number answered less than `minIntervalMs` ago is skipped.
    */
   retransmissions(
     sequences: readonly number[],
     rtxPayloadType: (pt: number) => number | undefined,
+    now = 0,
+    minIntervalMs = 0,
   ): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (const seq of sequences) {
       const original = this.history.get(seq);
       if (!original) continue;
+      // A NACK repeated before our last answer could have arrived is not answered again.
+      const last = this.#resentAt.get(seq & 0xffff);
+      if (last !== undefined && now - last < minIntervalMs) continue;
+      this.#resentAt.delete(seq & 0xffff);
+      this.#resentAt.set(seq & 0xffff, now);
+      if (this.#resentAt.size > this.history.capacity) {
+        const oldest = this.#resentAt.keys().next().value;
+        if (oldest !== undefined) this.#resentAt.delete(oldest);
+      }
       const rtxPt = rtxPayloadType(original[1]! & 0x7f);
       const packet =
         rtxPt === undefined

@@ -9,7 +9,7 @@ import {
 } from '@purertc/srtp';
 import { rtxApt, type SdpCodec } from '../sdp/codecs.js';
 import { NackGenerator, nackItemsFromSequences, sequencesFromNackItems } from './nack.js';
-import { compactNtp } from './ntp.js';
+import { compactNtp, ntpToUnixMs } from './ntp.js';
 import { OutboundStream } from './outbound-stream.js';
 import { ReceiveStatistics } from './receive-statistics.js';
 import { unwrapRtxPacket } from './send-history.js';
@@ -46,6 +46,8 @@ export interface InboundStream {
   pliCount: number;
   firCount: number;
   firSequence: number;
+  /** From the remote's latest SR (webrtc-stats remote-outbound-rtp). */
+  remoteSender?: { packetsSent: number; bytesSent: number; remoteTimestampMs: number; reportsSent: number };
 }
 
 export type RtcpOutput = { type: 'rtp'; packet: Uint8Array } | { type: 'rtcp'; packet: Uint8Array };
@@ -335,12 +337,23 @@ export class RtcpSession {
 
   #handle(p: RtcpPacket, now: number, wallClockMs: number): void {
     switch (p.type) {
-      case 'sr':
-        this.#inbound
-          .get(p.ssrc)
-          ?.stats.recordSenderReport(compactNtp({ seconds: p.ntpSeconds, fraction: p.ntpFraction }), now);
+      case 'sr': {
+        const inbound = this.#inbound.get(p.ssrc);
+        if (inbound) {
+          inbound.remoteSender = {
+            packetsSent: p.packetCount,
+            bytesSent: p.octetCount,
+            remoteTimestampMs: ntpToUnixMs(p.ntpSeconds, p.ntpFraction),
+            reportsSent: (inbound.remoteSender?.reportsSent ?? 0) + 1,
+          };
+        }
+        inbound?.stats.recordSenderReport(
+          compactNtp({ seconds: p.ntpSeconds, fraction: p.ntpFraction }),
+          now,
+        );
         this.#reportBlocks(p.reports, now, wallClockMs);
         break;
+      }
       case 'rr':
         this.#reportBlocks(p.reports, now, wallClockMs);
         break;
@@ -351,7 +364,10 @@ export class RtcpSession {
         stream.nackCount++;
         const rtxFor = (pt: number): number | undefined =>
           section.codecs.find((c) => rtxApt(c) === pt)?.payloadType;
-        for (const packet of stream.retransmissions(sequencesFromNackItems(p.items), rtxFor)) {
+        // Pacing like Chrome's: one answer per sequence number per RTT (5 ms floor).
+        const minInterval = Math.max(5, this.#rttMs ?? 0);
+        const seqs = sequencesFromNackItems(p.items);
+        for (const packet of stream.retransmissions(seqs, rtxFor, now, minInterval)) {
           this.#queue.push({ type: 'rtp', packet });
         }
         break;

@@ -69,6 +69,14 @@ describe('RtcpSession', () => {
     const out = drain(s).filter((o) => o.type === 'rtp');
     expect(out.map((o) => parseRtp(o.packet).sequenceNumber)).toEqual([2, 3]);
     expect(s.outbound(0x1000)!.retransmittedPacketsSent).toBe(2);
+    // The same NACK again 1 ms later (before our answer could have arrived) is not answered twice.
+    const again = serializeRtcp([
+      { type: 'nack', senderSsrc: 9, mediaSsrc: 0x1000, items: [{ packetId: 2, lostBitmask: 0 }] },
+    ]);
+    s.onRtcp(again, 11, 0);
+    expect(drain(s)).toEqual([]);
+    s.onRtcp(again, 100, 0);
+    expect(drain(s).length).toBe(1);
   });
 
   it('requests a keyframe by FIR when only ccm fir was negotiated, and surfaces a received FIR', () => {

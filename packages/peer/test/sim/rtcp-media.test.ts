@@ -97,6 +97,11 @@ describe('RTCP between two purertc peers over test/sim (10% loss each way, 100 m
         expect(inbound.packetsLost).toBe(0);
         expect(inbound.nackCount as number).toBeGreaterThan(0);
         expect(inbound.packetsReceived).toBe(highest + 1);
+        const remoteOutbound = find(bStats, 'remote-outbound-rtp')!;
+        expect(remoteOutbound.localId).toBe(inbound.id);
+        expect(inbound.remoteId).toBe(remoteOutbound.id);
+        expect(remoteOutbound.packetsSent as number).toBeGreaterThan(0);
+        expect(remoteOutbound.packetsSent as number).toBeLessThanOrEqual(total);
 
         const aStats = await a.getStats();
         const outbound = find(aStats, 'outbound-rtp')!;
