@@ -206,9 +206,10 @@ describe('ICE agent: nomination from the peer', () => {
         .finish({ integrity: StunIntegrityKey.shortTerm(REMOTE.pwd), fingerprint: true });
       agent.handleDatagram('s0', t.destination, res, 1);
     };
+    // The second check arrives a Ta (50 ms) later: triggered checks are paced too (RFC 8445 14.2).
     for (const [address, now] of [
       ['198.51.100.7', 0],
-      ['198.51.100.8', 10],
+      ['198.51.100.8', 60],
     ] as const) {
       agent.handleDatagram('s0', { address, port: 6000 }, check({ useCandidate: true }), now);
       drain(agent);

@@ -12,6 +12,8 @@ export class CheckList {
   readonly byKey = new Map<string, CandidatePair>();
   readonly triggered: CandidatePair[] = [];
   dropped = 0;
+  /** When the last ordinary or triggered check went out: the next waits Ta after it (RFC 8445 14.2). */
+  lastCheckAt: number | undefined;
 
   constructor(
     private readonly maxPairs: number,
@@ -73,6 +75,7 @@ export class CheckList {
 
   /** RFC 8445 section 6.1.4.2: the triggered queue first, then the best Waiting pair, else unfreeze one. */
   next(ordinaryChecks: boolean): CandidatePair | undefined {
+    this.dropSucceededTriggers();
     const triggered = this.triggered.shift();
     if (triggered || !ordinaryChecks) return triggered;
     const waiting = this.pairs.find((p) => p.state === 'waiting');
@@ -83,8 +86,23 @@ export class CheckList {
   }
 
   hasWork(ordinaryChecks: boolean): boolean {
+    this.dropSucceededTriggers();
     if (this.triggered.length > 0) return true;
     return ordinaryChecks && this.pairs.some((p) => p.state === 'waiting' || p.state === 'frozen');
+  }
+
+  /**
+   * RFC 8445 section 7.3.1.4: a check on a Succeeded pair triggers nothing. A pair queued while
+   * In-Progress whose earlier check then succeeded needs no new check either (unless it carries
+   * our nomination): re-checking it would put it In-Progress again, so the peer's answer-check
+   * would trigger one more, and two agents in lockstep would ping-pong forever.
+   */
+  private dropSucceededTriggers(): void {
+    const q = this.triggered;
+    for (let i = q.length - 1; i >= 0; i--) {
+      const p = q[i]!;
+      if (p.state === 'succeeded' && !p.nominating) q.splice(i, 1);
+    }
   }
 
   /** RFC 8445 section 7.2.5.3.3. */

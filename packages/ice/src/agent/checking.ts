@@ -15,10 +15,18 @@ export function paceChecks(core: AgentCore, now: number): void {
     return;
   }
   if (core.nextCheckAt !== undefined && now < core.nextCheckAt) return;
+  // RFC 8445 section 14.2: triggered checks are paced by Ta like ordinary ones, whoever asked
+  // for one "now" (an incoming check, a nomination, a role conflict).
+  const last = core.list.lastCheckAt;
+  if (last !== undefined && now < last + core.opts.taMs) {
+    core.nextCheckAt = last + core.opts.taMs;
+    return;
+  }
   const pair = core.list.next(!core.nominationDone);
   if (pair) {
     core.checksStarted = true;
     sendCheck(core, pair, now, pair.nominating);
+    core.list.lastCheckAt = now;
   }
   core.nextCheckAt = now + core.opts.taMs;
 }
