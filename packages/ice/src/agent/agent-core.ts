@@ -86,6 +86,11 @@ export class AgentCore {
    * candidates it sent since belong to the new generation and survive our own restart.
    */
   remoteRestartedFirst = false;
+  /**
+   * We restarted first (our offer): the next new remote ufrag is the peer's answer to it, which
+   * joins our generation; any later new ufrag is a restart of the peer's own (RFC 8445 9).
+   */
+  awaitingRestartAnswer = false;
   firstValidAt: number | undefined;
   nextCheckAt: number | undefined;
   lastNow = 0;

@@ -14,7 +14,7 @@ import {
 } from './checking.js';
 import { handleBindingRequest } from './inbound-request.js';
 import { handleBindingResponse } from './inbound-response.js';
-import { beginRestart } from './restart.js';
+import { acceptRestartAnswer, beginRestart } from './restart.js';
 import type {
   CandidatePairInfo,
   IceAgentEvent,
@@ -79,8 +79,10 @@ export class IceAgent {
     const core = this.core;
     if (core.remote && core.remote.ufrag === credentials.ufrag && core.remote.pwd === credentials.pwd) return;
     if (core.remote && core.remote.ufrag !== credentials.ufrag) {
-      // RFC 8445 section 9: a new remote ufrag means the peer restarted ICE.
-      if (!core.restarting) beginRestart(core, false);
+      // RFC 8445 section 9: a new remote ufrag is either the answer to our restart or a restart
+      // of the peer's own, even one offered before our previous restart selected a pair.
+      if (core.awaitingRestartAnswer) acceptRestartAnswer(core);
+      else beginRestart(core, false);
     }
     core.remote = {
       ufrag: credentials.ufrag,

@@ -22,6 +22,7 @@ export function beginRestart(core: AgentCore, newLocal: boolean, credentials?: I
   // offer are already of the new generation; dropping them would leave only what its checks teach.
   const keepRemotes = newLocal && core.remoteRestartedFirst;
   core.remoteRestartedFirst = !newLocal;
+  core.awaitingRestartAnswer = newLocal && !keepRemotes;
   core.restarting = core.selected !== undefined;
   core.transactions.removeWhere((t) => t.kind === 'check');
   core.list.clear();
@@ -50,4 +51,19 @@ export function beginRestart(core: AgentCore, newLocal: boolean, credentials?: I
   }
   if (!core.selected && core.connectionState !== 'new') core.setState('checking');
   core.updateState(core.lastNow);
+}
+
+/**
+ * The peer's answer to our restart brought its new credentials (RFC 8445 9): checks sent before
+ * carried its old ones and cannot succeed, so they are sent again with the new ones.
+ */
+export function acceptRestartAnswer(core: AgentCore): void {
+  core.awaitingRestartAnswer = false;
+  core.transactions.removeWhere((t) => t.kind === 'check');
+  for (const pair of core.list.pairs) {
+    if (pair.state !== 'in-progress' && pair.state !== 'failed') continue;
+    pair.state = 'waiting';
+    pair.nominating = false;
+  }
+  if (core.nextCheckAt === undefined || core.nextCheckAt > core.lastNow) core.nextCheckAt = core.lastNow;
 }
