@@ -10,7 +10,7 @@ import { formatCandidateValue, parseCandidate } from '../sdp/candidate.js';
 import type { SdpCandidate, SessionDescription } from '../sdp/model.js';
 import { parseSdp } from '../sdp/parse.js';
 import { SdpParseError } from '../sdp/parse-error.js';
-import { getAttribute } from '../sdp/query.js';
+import { getAttribute, getAttributes } from '../sdp/query.js';
 import { serializeSdp } from '../sdp/serialize.js';
 import {
   needsImplicitRollback,
@@ -721,6 +721,12 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     );
     // RFC 5506 / RFC 8843: reduced-size RTCP once the answer accepts a=rtcp-rsize.
     this.#rtcp.reducedSize = answer.media.some((m) => getAttribute(m, 'rtcp-rsize') !== undefined);
+    // RFC 4588 8.1: the remote's ssrc-group FID ties each RTX SSRC to its media SSRC.
+    for (const m of remote?.media ?? []) {
+      for (const g of getAttributes(m, 'ssrc-group')) {
+        if (g.semantics === 'FID' && g.ssrcs.length === 2) this.#rtcp.setRtxPair(g.ssrcs[1]!, g.ssrcs[0]!);
+      }
+    }
     this.#rtcp.setSections(
       this.#lines.flatMap((l) => (l.transceiver && !l.rejected ? [this.#rtcpSection(l.transceiver)] : [])),
     );

@@ -78,6 +78,7 @@ export class RtcpSession {
   /** The latest media SSRC received on each section, for RTX without an ssrc-group. */
   readonly #primaryBySection = new Map<RtcpSection, number>();
   readonly #queue: RtcpOutput[] = [];
+  readonly #rtxToMedia = new Map<number, number>();
   #sections: readonly RtcpSection[] = [];
   #nextReportAt: number | undefined;
   /** Latest RTT (ms) measured from our SRs. */
@@ -93,6 +94,11 @@ export class RtcpSession {
     this.cname = cname;
     this.#fallbackSsrc = fallbackSsrc >>> 0;
     this.#random = random;
+  }
+
+  /** RFC 4588 8.1: the remote signalled `a=ssrc-group:FID media rtx`. */
+  setRtxPair(rtxSsrc: number, mediaSsrc: number): void {
+    this.#rtxToMedia.set(rtxSsrc >>> 0, mediaSsrc >>> 0);
   }
 
   /** The negotiated sections (after every applied answer). */
@@ -142,7 +148,7 @@ export class RtcpSession {
     const codec = section.codecs.find((c) => c.payloadType === pt);
     const apt = codec ? rtxApt(codec) : undefined;
     if (apt !== undefined) {
-      const primary = this.#primaryBySection.get(section);
+      const primary = this.#rtxToMedia.get(readSsrc(packet)) ?? this.#primaryBySection.get(section);
       if (primary === undefined) return undefined;
       const unwrapped = unwrapRtxPacket(packet, { ssrc: primary, payloadType: apt });
       if (!unwrapped) return undefined;

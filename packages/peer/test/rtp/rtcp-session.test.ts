@@ -129,6 +129,21 @@ describe('RtcpSession', () => {
     expect(packets).toEqual([{ type: 'pli', senderSsrc: 0x1000, mediaSsrc: 0xbeef }]);
   });
 
+  it('a signalled FID pair picks the media SSRC an RTX packet repairs (RFC 4588 8.1)', () => {
+    const sec = section([VP8, RTX]);
+    const s = new RtcpSession('c', 42);
+    s.setSections([sec]);
+    s.setRtxPair(0xcafe, 0xbeef);
+    s.onRtpReceived(rtp(1, 0xbeef), sec, 0);
+    s.onRtpReceived(rtp(3, 0xbeef), sec, 0);
+    s.onRtpReceived(rtp(50, 0xdead), sec, 0); // another stream on the section arrives last
+    const rtx = serializeRtp({ ...parseRtp(rtp(9, 0xcafe, 97)), payload: new Uint8Array([0, 2, 7]) });
+    const recovered = parseRtp(s.onRtpReceived(rtx, sec, 10)!);
+    expect(recovered.ssrc).toBe(0xbeef);
+    expect(recovered.sequenceNumber).toBe(2);
+    expect(s.inbound(0xbeef)!.stats.packetsLost).toBe(0);
+  });
+
   it('never throws on arbitrary RTCP bytes', () => {
     const s = new RtcpSession('c', 42);
     s.setSections([section([VP8, RTX])]);
