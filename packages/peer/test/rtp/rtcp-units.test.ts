@@ -50,6 +50,28 @@ describe('ReceiveStatistics (RFC 3550 A.3, A.8)', () => {
     expect(next.packetsLost).toBe(2);
   });
 
+  it('for any in-order subset the report block counts exactly the missing numbers', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.array(fc.boolean(), { minLength: 2, maxLength: 400 }),
+        (start, kept) => {
+          kept[0] = true;
+          kept[kept.length - 1] = true;
+          const s = new ReceiveStatistics(1, 90000);
+          kept.forEach((k, i) => {
+            if (k) s.record((start + i) & 0xffff, i * 3000, i * 33);
+          });
+          const missing = kept.filter((k) => !k).length;
+          const block = s.reportBlock(0)!;
+          expect(block.packetsLost).toBe(missing);
+          expect(block.fractionLost).toBe(Math.floor((missing * 256) / kept.length));
+          expect(block.highestSequence).toBe(start + kept.length - 1);
+        },
+      ),
+    );
+  });
+
   it('LSR echoes the SR middle bits and DLSR counts 1/65536 s since it arrived', () => {
     const s = new ReceiveStatistics(7, 90000);
     s.record(0, 0, 0);
