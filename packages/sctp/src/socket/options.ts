@@ -27,7 +27,11 @@ export interface AssociationOptions {
   delayedAckMax: number;
   /** RFC 9260 15: HB.interval 30 s. */
   heartbeatInterval: number;
-  /** RFC 9260 15: Association.Max.Retrans 10. */
+  /**
+   * RFC 9260 15: Association.Max.Retrans 10. With the 3 s backoff ceiling, ten T3 expiries in a
+   * row take ~25 s; WebRTC's dcSCTP transport sets no limit (Infinity here) and leaves liveness to
+   * ICE consent (RFC 7675), so heavy loss slows a data channel instead of aborting it.
+   */
   maxRetransmissions: number;
   /** RFC 9260 15: Max.Init.Retransmits 8. */
   maxInitRetransmits: number;
