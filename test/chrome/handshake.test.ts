@@ -149,6 +149,41 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
         expect(pc.connectionState).toBe('connected');
       });
 
+      // Found by Chrome interop: a restart offered (candidates included) before our side had
+      // selected a pair of the previous one wiped the new offer's candidates on our side.
+      it('back-to-back ICE restarts, the next offered before the previous one finished, keep the data channel open', async () => {
+        const pc = await freshPair(chrome, role);
+        ours = pc;
+        const ch = pc.createDataChannel('survivor');
+        await connect(chrome.page, pc, role);
+        await within(channelOpen(ch), 10_000, 'channel open');
+        const ourUfrag = async () => String((await ourTransport(pc)).iceLocalUsernameFragment);
+        const first = await ourUfrag();
+        // purertc restarts first, then Chrome at once, then Chrome again: nothing waits in between.
+        pc.restartIce();
+        await negotiate(chrome.page, pc, 'offerer', { iceRestart: true });
+        await negotiate(chrome.page, pc, 'answerer', { iceRestart: true });
+        await negotiate(chrome.page, pc, 'answerer', { iceRestart: true });
+        const last = await ourUfrag();
+        expect(last).not.toBe(first);
+        await within(
+          (async () => {
+            for (;;) {
+              const chromeState = (await chromeTransport()).iceState;
+              const ourPairs = [...(await pc.getStats()).values()].filter((s) => s.type === 'candidate-pair');
+              const ourDone = ourPairs.some((p) => p.nominated === true && p.state === 'succeeded');
+              if (chromeState === 'connected' && ourDone && (await ourUfrag()) === last) return;
+              await chrome.page.waitForTimeout(100);
+            }
+          })(),
+          10_000,
+          'a nominated pair of the last generation on both sides',
+        );
+        expect(ch.readyState).toBe('open');
+        await echo(ch, 'after back-to-back restarts');
+        expect(pc.connectionState).toBe('connected');
+      });
+
       it('renegotiation adds video after a data-only start', async () => {
         const pc = await freshPair(chrome, role);
         ours = pc;
