@@ -103,3 +103,22 @@ describe('ICE restart offered by the peer, in the order Chrome drives it', () =>
     expect(net.runUntil(() => usesNewGeneration(ours, chrome), { timeoutMs: 5000 })).toBe(true);
   });
 });
+
+describe('ICE restart offered by us, the peer checking before its answer reaches us', () => {
+  it('converges on the new generation, with no check left failed or in flight from before the answer', () => {
+    const { net, chrome, ours } = connectedPair(9);
+    ours.agent.restart(); // our offer
+    describeTo(ours, chrome);
+    chrome.agent.restart(); // Chrome's answer, applied on its side: it checks us at once
+    net.runUntil(() => ours.agent.checkList.some((p) => p.stats.requestsSent > 0), { timeoutMs: 2000 });
+    // Our triggered checks still carry Chrome's old credentials.
+    const early = ours.agent.checkList.filter((p) => p.stats.requestsSent > 0);
+    expect(early.length).toBeGreaterThan(0);
+    net.runUntil(() => false, { timeoutMs: 200 });
+    describeTo(chrome, ours); // the answer arrives
+    expect(ours.agent.checkList.some((p) => p.state === 'failed' || p.state === 'in-progress')).toBe(false);
+    const start = net.now;
+    expect(net.runUntil(() => usesNewGeneration(ours, chrome), { timeoutMs: 5000 })).toBe(true);
+    expect(net.now - start).toBeLessThan(1000);
+  });
+});
