@@ -212,6 +212,10 @@ export class PeerTransport {
       // socket buffer when the reader was busy, and every drop cost an RTO. 2 MiB per RTT is still
       // 20 MB/s at 100 ms RTT.
       maxReceiverWindow: 2 * 1024 * 1024,
+      // Liveness is ICE consent's job (RFC 7675): like Chrome's and Firefox's dcSCTP settings, the
+      // association never aborts on Association.Max.Retrans, so a lossy but live path keeps its
+      // channels (with 30% loss a limit of 10 aborted 7-8 of 100 simulated transfers).
+      maxRetransmissions: Number.POSITIVE_INFINITY,
     });
     this.#sctp = new DataChannelManager(association, this.#dtlsRole);
     if (this.#dtls?.state === 'connected') this.connectSctp(now);
