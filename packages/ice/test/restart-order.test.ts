@@ -122,3 +122,21 @@ describe('ICE restart offered by us, the peer checking before its answer reaches
     expect(net.now - start).toBeLessThan(1000);
   });
 });
+
+// Found by Chrome interop: a check sent between Chrome's restart offer and our answer carried our
+// old ufrag; Chrome bound a peer-reflexive candidate to it and never answered our new checks.
+describe('ICE restart offered by the peer, before our answer is applied', () => {
+  it('sends no check until our own new credentials exist, then checks with them', () => {
+    const { net, chrome, ours } = connectedPair(11);
+    chrome.agent.restart();
+    describeTo(chrome, ours); // setRemoteDescription(offer) only
+    expect(ours.agent.checkList.length).toBeGreaterThan(0);
+    net.runUntil(() => false, { timeoutMs: 500 });
+    expect(ours.agent.checkList.every((p) => p.stats.requestsSent === 0)).toBe(true);
+    ours.agent.restart(); // setLocalDescription(answer)
+    describeTo(ours, chrome);
+    net.runUntil(() => ours.agent.checkList.some((p) => p.stats.requestsSent > 0), { timeoutMs: 500 });
+    expect(ours.agent.checkList.every((p) => p.local.ufrag === ours.agent.localCredentials.ufrag)).toBe(true);
+    expect(net.runUntil(() => usesNewGeneration(ours, chrome), { timeoutMs: 5000 })).toBe(true);
+  });
+});

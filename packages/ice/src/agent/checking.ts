@@ -5,6 +5,10 @@ import type { CandidatePair } from './pair.js';
 /** Ordinary and triggered checks are still to be sent (a lite agent sends none). */
 export function hasCheckWork(core: AgentCore): boolean {
   if (core.lite || !core.remote) return false;
+  // RFC 8445 9: the peer restarted and our answer with new credentials is not applied yet. A
+  // check now would carry our old ufrag and teach the peer a peer-reflexive candidate bound to
+  // it: Chrome then checked (and nominated) only with our old ufrag and dropped our new checks.
+  if (core.remoteRestartedFirst) return false;
   return core.list.hasWork(!core.nominationDone);
 }
 
