@@ -13,11 +13,11 @@ export interface MachineInfo {
   versions: Record<string, string>;
 }
 
-const require = createRequire(import.meta.url);
-
+// Read from node_modules directly: packages with an `exports` map (werift) hide package.json
+// from require.resolve.
 function packageVersion(name: string): string {
   try {
-    const path = require.resolve(`${name}/package.json`);
+    const path = new URL(`../node_modules/${name}/package.json`, import.meta.url);
     return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
@@ -33,6 +33,11 @@ export function machineInfo(): MachineInfo {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    versions: { werift: packageVersion('werift'), benny: packageVersion('benny') },
+    versions: {
+      werift: packageVersion('werift'),
+      'node-datachannel': packageVersion('node-datachannel'),
+      '@roamhq/wrtc': packageVersion('@roamhq/wrtc'),
+      benny: packageVersion('benny'),
+    },
   };
 }

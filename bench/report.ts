@@ -21,7 +21,9 @@ const out: string[] = ['# purertc benchmark report', ''];
 if (machine) {
   out.push(
     `Run on ${machine.date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB,`,
-    `Node ${machine.node} (${machine.platform}); werift ${machine.versions.werift}, benny ${machine.versions.benny}.`,
+    `Node ${machine.node} (${machine.platform}); ${Object.entries(machine.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}.`,
     '',
   );
 }
