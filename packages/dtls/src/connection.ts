@@ -2,7 +2,7 @@ import { randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
 import { debuglog } from 'node:util';
 import type { DtlsCertificate } from './cert/certificate.js';
 import { type DtlsFingerprint, matchesAnyFingerprint } from './cert/fingerprint.js';
-import { AlertDescription, AlertLevel, ContentType } from './constants.js';
+import { AlertDescription, AlertLevel, ContentType, HandshakeType } from './constants.js';
 import { Dtls12RecordAead } from './crypto/aead.js';
 import {
   expandKeyBlock,
@@ -109,7 +109,20 @@ export abstract class DtlsConnection {
   abstract start(now: number): void;
 
   /** The role-specific step for one complete, in-order handshake message. Throws DtlsError to fail. */
-  protected abstract onHandshakeMessage(msg: HandshakeMessage, whole: Buffer, now: number): void;
+  protected abstract dispatchHandshake(msg: HandshakeMessage, whole: Buffer, now: number): void;
+
+  /** Rules both roles share before their own step: only Finished travels under epoch 1. */
+  private onHandshakeMessage(msg: HandshakeMessage, whole: Buffer, now: number): void {
+    if (msg.epoch !== 0 && msg.msgType !== HandshakeType.finished) {
+      throw new DtlsError('unexpected-message', 'handshake message in the wrong epoch');
+    }
+    try {
+      this.dispatchHandshake(msg, whole, now);
+    } catch (e) {
+      if (e instanceof DtlsParseError) throw new DtlsError('decode-error', e.message);
+      throw e;
+    }
+  }
 
   /** Server hook: the stateless cookie gate sees datagrams before any state is touched. */
   protected admit(_datagram: Buffer, _now: number): boolean {

@@ -10,7 +10,7 @@ import {
   verifyWithScheme,
 } from './crypto/signature.js';
 import { cipherSuiteInfo } from './crypto/suites.js';
-import { DtlsError, DtlsParseError } from './errors.js';
+import { DtlsError } from './errors.js';
 import type { FlightMessage } from './flight/flight.js';
 import { CookieAuthority } from './handshake/cookie.js';
 import {
@@ -101,20 +101,8 @@ export class DtlsServer extends DtlsConnection {
     return true;
   }
 
-  protected onHandshakeMessage(msg: HandshakeMessage, whole: Buffer, now: number): void {
-    try {
-      this.dispatch(msg, whole, now);
-    } catch (e) {
-      if (e instanceof DtlsParseError) throw new DtlsError('decode-error', e.message);
-      throw e;
-    }
-  }
-
-  private dispatch(msg: HandshakeMessage, whole: Buffer, now: number): void {
+  protected dispatchHandshake(msg: HandshakeMessage, whole: Buffer, now: number): void {
     const t = msg.msgType;
-    if (msg.epoch !== 0 && t !== HandshakeType.finished) {
-      throw new DtlsError('unexpected-message', 'handshake message in the wrong epoch');
-    }
     switch (this.step) {
       case 'client-hello':
         if (t === HandshakeType.client_hello) {
