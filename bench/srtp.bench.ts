@@ -87,6 +87,26 @@ const SENDER_REPORT = Buffer.from(
   ]),
 );
 
+/**
+ * Feeds a ring of protected packets to a receiver, starting a fresh receiver each time the ring
+ * wraps so replay protection never rejects a repeat.
+ */
+function replayRing<R, P>(
+  ring: readonly P[],
+  fresh: () => R,
+  use: (receiver: R, packet: P) => unknown,
+): () => unknown {
+  let receiver = fresh();
+  let k = 0;
+  return () => {
+    if (k === ring.length) {
+      k = 0;
+      receiver = fresh();
+    }
+    return use(receiver, ring[k++]!);
+  };
+}
+
 function rtpCases(profile: SrtpProfileId, payload: number): BenchCase[] {
   const name = `${PROFILE_NAMES[profile]} 12+${payload}`;
   const bytes = 12 + payload;
@@ -103,38 +123,27 @@ function rtpCases(profile: SrtpProfileId, payload: number): BenchCase[] {
     bytesPerOp: bytes,
     fn: () => sender.protectRtp(plain[i++ & (RING - 1)]!),
   });
-  let receiver = new SrtpContext({ profile, ...keys(profile, 1) });
-  let j = 0;
+  const receiverKeys = () => new SrtpContext({ profile, ...keys(profile, 1) });
   cases.push({
     case: `unprotect ${name}`,
     impl: 'purertc',
     bytesPerOp: bytes,
-    fn: () => {
-      if (j === RING) {
-        j = 0;
-        receiver = new SrtpContext({ profile, ...keys(profile, 1) });
-      }
-      const r = receiver.unprotectRtp(protectedRing[j++]!);
+    fn: replayRing(protectedRing, receiverKeys, (receiver, packet) => {
+      const r = receiver.unprotectRtp(packet);
       if (!r.ok) throw new Error(`purertc unprotect failed: ${r.reason}`);
-    },
+    }),
   });
   // Forwarding: unprotect from one peer, protect for another (what an SFU does per receiver).
-  let ingress = new SrtpContext({ profile, ...keys(profile, 1) });
   const egress = new SrtpContext({ profile, ...keys(profile, 2) });
-  let f = 0;
   cases.push({
     case: `forward ${name}`,
     impl: 'purertc',
     bytesPerOp: bytes,
-    fn: () => {
-      if (f === RING) {
-        f = 0;
-        ingress = new SrtpContext({ profile, ...keys(profile, 1) });
-      }
-      const r = ingress.unprotectRtp(protectedRing[f++]!);
+    fn: replayRing(protectedRing, receiverKeys, (ingress, packet) => {
+      const r = ingress.unprotectRtp(packet);
       if (!r.ok) throw new Error(`purertc forward failed: ${r.reason}`);
       return egress.protectRtp(r.packet);
-    },
+    }),
   });
 
   if (!WERIFT_PROFILES.has(profile)) return cases;
@@ -153,36 +162,23 @@ function rtpCases(profile: SrtpProfileId, payload: number): BenchCase[] {
       return wSender.encrypt(p.payload, p.header);
     },
   });
-  let wReceiver = weriftSession(profile, 1, SrtpSession) as SrtpSession;
-  let wj = 0;
+  const weriftReceiver = () => weriftSession(profile, 1, SrtpSession) as SrtpSession;
   cases.push({
     case: `unprotect ${name}`,
     impl: 'werift',
     bytesPerOp: bytes,
-    fn: () => {
-      if (wj === RING) {
-        wj = 0;
-        wReceiver = weriftSession(profile, 1, SrtpSession) as SrtpSession;
-      }
-      return wReceiver.decrypt(wProtected[wj++]!);
-    },
+    fn: replayRing(wProtected, weriftReceiver, (receiver, packet) => receiver.decrypt(packet)),
   });
-  let wIngress = weriftSession(profile, 1, SrtpSession) as SrtpSession;
   const wEgress = weriftSession(profile, 2, SrtpSession) as SrtpSession;
-  let wf = 0;
   cases.push({
     case: `forward ${name}`,
     impl: 'werift',
     bytesPerOp: bytes,
-    fn: () => {
-      if (wf === RING) {
-        wf = 0;
-        wIngress = weriftSession(profile, 1, SrtpSession) as SrtpSession;
-      }
-      const dec = wIngress.decrypt(wProtected[wf++]!);
+    fn: replayRing(wProtected, weriftReceiver, (ingress, packet) => {
+      const dec = ingress.decrypt(packet);
       const header = RtpHeader.deSerialize(dec);
       return wEgress.encrypt(dec.subarray(header.payloadOffset), header);
-    },
+    }),
   });
   return cases;
 }
@@ -199,20 +195,18 @@ function rtcpCases(profile: SrtpProfileId): BenchCase[] {
     fn: () => sender.protectRtcp(SENDER_REPORT),
   });
   const ring = Array.from({ length: RING }, () => sender.protectRtcp(SENDER_REPORT));
-  let receiver = new SrtpContext({ profile, ...keys(profile, 1) });
-  let j = 0;
   cases.push({
     case: `unprotect ${name}`,
     impl: 'purertc',
     bytesPerOp: bytes,
-    fn: () => {
-      if (j === RING) {
-        j = 0;
-        receiver = new SrtpContext({ profile, ...keys(profile, 1) });
-      }
-      const r = receiver.unprotectRtcp(ring[j++]!);
-      if (!r.ok) throw new Error(`purertc SRTCP unprotect failed: ${r.reason}`);
-    },
+    fn: replayRing(
+      ring,
+      () => new SrtpContext({ profile, ...keys(profile, 1) }),
+      (receiver, packet) => {
+        const r = receiver.unprotectRtcp(packet);
+        if (!r.ok) throw new Error(`purertc SRTCP unprotect failed: ${r.reason}`);
+      },
+    ),
   });
   if (!WERIFT_PROFILES.has(profile)) return cases;
   const wSender = weriftSession(profile, 1, SrtcpSession) as SrtcpSession;
