@@ -8,11 +8,13 @@ import {
   serializeRtcp,
 } from '@purertc/srtp';
 import { rtxApt, type SdpCodec } from '../sdp/codecs.js';
+import { readTransportSequence } from './find-extension.js';
 import { NackGenerator, nackItemsFromSequences, sequencesFromNackItems } from './nack.js';
 import { compactNtp, ntpToUnixMs } from './ntp.js';
 import { OutboundStream } from './outbound-stream.js';
 import { ReceiveStatistics } from './receive-statistics.js';
 import { unwrapRtxPacket } from './send-history.js';
+import { TransportCcFeedbackGenerator } from './transport-cc-feedback.js';
 
 const log = debuglog('purertc:peer');
 
@@ -33,8 +35,15 @@ export interface RtcpSection {
   /** Our SSRC and RTX SSRC on this section. */
   readonly ssrc: number;
   readonly rtxSsrc: number;
+  /**
+   * The negotiated id of the transport-wide sequence number extension, when this section also
+   * agreed `a=rtcp-fb:* transport-cc`; undefined turns transport-cc feedback off.
+   */
+  readonly transportCcExtensionId?: number | undefined;
   /** A PLI or FIR for our SSRC arrived (the app should produce a keyframe). */
   onKeyFrameRequest(kind: 'pli' | 'fir'): void;
+  /** RFC 3550 6.6: the remote said BYE for one of the SSRCs it sent on this section. */
+  onRemoteBye?(ssrc: number): void;
 }
 
 /** Counters of one remote SSRC we receive (webrtc-stats inbound-rtp). */
@@ -79,6 +88,11 @@ export class RtcpSession {
   readonly #primaryBySection = new Map<RtcpSection, number>();
   readonly #queue: RtcpOutput[] = [];
   readonly #rtxToMedia = new Map<number, number>();
+  readonly #transportCc = new TransportCcFeedbackGenerator();
+  /** The SSRC named as media source in transport-cc feedback (the latest one carrying the extension). */
+  #transportCcMediaSsrc = 0;
+  /** SSRCs we said BYE for: no more SRs for them. */
+  readonly #ended = new Set<number>();
   #sections: readonly RtcpSection[] = [];
   #nextReportAt: number | undefined;
   /** Latest RTT (ms) measured from our SRs. */
@@ -111,6 +125,11 @@ export class RtcpSession {
     }
   }
 
+  /** Counters of the transport-cc feedback we generate. */
+  get transportCc(): { readonly feedbackSent: number; readonly lateOrDuplicate: number } {
+    return this.#transportCc;
+  }
+
   get roundTripTimeMs(): number | undefined {
     return this.#rttMs;
   }
@@ -130,6 +149,8 @@ export class RtcpSession {
     const section = this.#sectionBySsrc.get(ssrc);
     const stream = this.#outbound.get(ssrc);
     if (!section || !stream) return;
+    // Sending again after a BYE (direction renegotiated back) revives the SSRC.
+    this.#ended.delete(ssrc);
     const pt = packet[1]! & 0x7f;
     const clockRate = section.codecs.find((c) => c.payloadType === pt)?.clockRate ?? 90000;
     stream.onSent(packet, now, clockRate);
@@ -143,6 +164,15 @@ export class RtcpSession {
    */
   onRtpReceived(packet: Uint8Array, section: RtcpSection, now: number): Uint8Array | undefined {
     if (packet.length < 12) return undefined;
+    // The transport-wide sequence number is on every packet of the transport, RTX included.
+    const twccId = section.transportCcExtensionId;
+    if (twccId !== undefined && hasFeedback(section, 'transport-cc')) {
+      const transportSeq = readTransportSequence(packet, twccId);
+      if (transportSeq !== undefined) {
+        this.#transportCc.onPacket(transportSeq, now);
+        this.#transportCcMediaSsrc = readSsrc(packet);
+      }
+    }
     let media = packet;
     const pt = packet[1]! & 0x7f;
     const codec = section.codecs.find((c) => c.payloadType === pt);
@@ -233,8 +263,34 @@ export class RtcpSession {
     return false;
   }
 
+  /**
+   * RFC 3550 6.6: the streams of these media SSRCs of ours stop (sender stopped, or the
+   * connection closes when no SSRC is given: every stream). One compound of the reports, SDES and
+   * BYE naming each stream that sent RTP (with its RTX SSRC if retransmissions went there); no SR
+   * names them afterwards. A stream that never sent gets no BYE (6.6: nothing to end).
+   */
+  bye(now: number, wallClockMs: number, mediaSsrcs?: readonly number[]): void {
+    const streams = mediaSsrcs
+      ? mediaSsrcs.flatMap((s) => this.#outbound.get(s >>> 0) ?? [])
+      : [...this.#outbound.values()];
+    const ending = streams.filter((stream) => stream.packetsSent > 0 && !this.#ended.has(stream.ssrc));
+    const ssrcs: number[] = [];
+    for (const stream of ending) {
+      ssrcs.push(stream.ssrc);
+      const section = this.#sectionBySsrc.get(stream.ssrc);
+      const rtx = section?.codecs.some((c) => rtxApt(c) !== undefined) ?? false;
+      if (rtx && stream.retransmittedPacketsSent > 0) ssrcs.push(stream.rtxSsrc);
+    }
+    if (ssrcs.length === 0) return;
+    const packets = this.#reportPackets(now, wallClockMs);
+    packets.push({ type: 'bye', ssrcs, reason: undefined });
+    for (const stream of ending) this.#ended.add(stream.ssrc);
+    this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
+  }
+
   handleTimeout(now: number, wallClockMs: number): void {
     this.#pollNacks(now);
+    this.#pollTransportCc(now);
     if (this.#nextReportAt !== undefined && now >= this.#nextReportAt) {
       this.#sendReports(now, wallClockMs);
       // RFC 3550 6.3.1 (and Chrome): the interval times a uniform factor in [0.5, 1.5], so
@@ -245,6 +301,8 @@ export class RtcpSession {
 
   nextDeadline(): number | undefined {
     let at = this.#nextReportAt;
+    const twcc = this.#transportCc.nextDeadline();
+    if (twcc !== undefined && (at === undefined || twcc < at)) at = twcc;
     for (const inbound of this.#inbound.values()) {
       const t = inbound.nack?.nextDeadline(this.#rttMs);
       if (t !== undefined && (at === undefined || t < at)) at = t;
@@ -288,6 +346,15 @@ export class RtcpSession {
     }
   }
 
+  #pollTransportCc(now: number): void {
+    const feedbacks = this.#transportCc.poll(now);
+    if (feedbacks.length === 0) return;
+    const senderSsrc = this.#senderSsrc();
+    this.#sendFeedback(
+      feedbacks.map((fb) => ({ type: 'twcc', senderSsrc, mediaSsrc: this.#transportCcMediaSsrc, ...fb })),
+    );
+  }
+
   /** RFC 4585 3.1 / RFC 3550 6.1: feedback rides in a compound led by an (empty) RR and SDES. */
   #sendFeedback(feedback: RtcpPacket[]): void {
     if (this.reducedSize) {
@@ -311,8 +378,12 @@ export class RtcpSession {
     };
   }
 
-  /** RFC 3550 6.4: one SR per SSRC that sent (report blocks on the first), else an RR; then SDES. */
   #sendReports(now: number, wallClockMs: number): void {
+    this.#queue.push({ type: 'rtcp', packet: serializeRtcp(this.#reportPackets(now, wallClockMs)) });
+  }
+
+  /** RFC 3550 6.4: one SR per SSRC that sent (report blocks on the first), else an RR; then SDES. */
+  #reportPackets(now: number, wallClockMs: number): RtcpPacket[] {
     const blocks: RtcpReportBlock[] = [];
     for (const inbound of this.#inbound.values()) {
       const block = inbound.stats.reportBlock(now);
@@ -321,6 +392,7 @@ export class RtcpSession {
     const packets: RtcpPacket[] = [];
     const ssrcs: number[] = [];
     for (const stream of this.#outbound.values()) {
+      if (this.#ended.has(stream.ssrc)) continue;
       const info = stream.senderInfo(now, wallClockMs);
       if (!info) continue;
       packets.push({
@@ -338,7 +410,7 @@ export class RtcpSession {
       ssrcs.push(ssrc);
     }
     packets.push(this.#sdes(ssrcs));
-    this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
+    return packets;
   }
 
   #handle(p: RtcpPacket, now: number, wallClockMs: number): void {
@@ -385,6 +457,17 @@ export class RtcpSession {
         this.#sectionBySsrc.get(p.mediaSsrc)?.onKeyFrameRequest('pli');
         break;
       }
+      case 'bye':
+        for (const ssrc of p.ssrcs) {
+          const inbound = this.#inbound.get(ssrc);
+          if (!inbound) continue;
+          this.#inbound.delete(ssrc);
+          for (const [section, primary] of this.#primaryBySection) {
+            if (primary === ssrc) this.#primaryBySection.delete(section);
+          }
+          inbound.section.onRemoteBye?.(ssrc);
+        }
+        break;
       case 'fir':
         for (const entry of p.entries) {
           const stream = this.#outbound.get(entry.ssrc);
