@@ -131,7 +131,10 @@ function splitH(w0: number, w1: number, w2: number, w3: number, h: Int32Array, o
   }
 }
 
-/** Blocks per aggregated step: Y' = (Y + X1) H^4 + X2 H^3 + X3 H^2 + X4 H, one reduction. */
+/**
+ * Blocks per aggregated step: Y' = (Y + X1) H^4 + X2 H^3 + X3 H^2 + X4 H, one reduction (a last,
+ * shorter group uses the lower powers the same way).
+ */
 const GROUP = 4;
 
 export class Ghash {
@@ -176,7 +179,9 @@ export class Ghash {
     y[1] = bswap(this.y1);
     y[2] = bswap(this.y2);
     y[3] = bswap(this.y3);
-    for (let n = blocks >>> 2; n > 0; n--, at += 4 * GROUP) {
+    // Groups of GROUP blocks, the last one shorter; the group sizes depend only on the length.
+    for (let done = 0; done < blocks; ) {
+      const count = Math.min(GROUP, blocks - done);
       karatsubaWords(
         y[0]! ^ bswap(words[at]!),
         y[1]! ^ bswap(words[at + 1]!),
@@ -185,7 +190,7 @@ export class Ghash {
         v,
         0,
       );
-      for (let b = 1; b < GROUP; b++) {
+      for (let b = 1; b < count; b++) {
         const o = at + 4 * b;
         karatsubaWords(
           bswap(words[o]!),
@@ -196,18 +201,9 @@ export class Ghash {
           9 * b,
         );
       }
-      this.multiply(GROUP);
-    }
-    for (let n = blocks & (GROUP - 1); n > 0; n--, at += 4) {
-      karatsubaWords(
-        y[0]! ^ bswap(words[at]!),
-        y[1]! ^ bswap(words[at + 1]!),
-        y[2]! ^ bswap(words[at + 2]!),
-        y[3]! ^ bswap(words[at + 3]!),
-        v,
-        0,
-      );
-      this.multiply(1);
+      this.multiply(count);
+      done += count;
+      at += 4 * count;
     }
     this.y0 = bswap(y[0]!);
     this.y1 = bswap(y[1]!);
