@@ -6,6 +6,7 @@ import { getAttribute, getAttributes } from '../sdp/query.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import type { MLine } from './jsep/m-line.js';
 import { applyNegotiatedMedia } from './jsep/media-negotiation.js';
+import { bindTransceiverRtcp, receiveRoutedRtp } from './media/rtcp-binding.js';
 import { RTCRtpSender } from './media/sender.js';
 import type { RtpTrack } from './media/track.js';
 import { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from './media/transceiver.js';
@@ -91,8 +92,7 @@ export class MediaSession {
   onRtp(packet: Uint8Array, lines: readonly MLine[]): void {
     const t = routeRtp(packet, lines, this.routing);
     if (!t) return;
-    const media = this.rtcp.onRtpReceived(packet, this.section(t), this.#driver.now());
-    if (media) t.receiver.receive(media);
+    receiveRoutedRtp(t, this.section(t), this.rtcp, packet, this.#driver.now());
     this.drain();
   }
 
@@ -114,21 +114,7 @@ export class MediaSession {
   section(t: RTCRtpTransceiver): RtcpSection {
     let section = this.#sections.get(t);
     if (!section) {
-      const made: RtcpSection = {
-        kind: t.kind,
-        get codecs() {
-          return t.negotiatedCodecs;
-        },
-        ssrc: t.sender.ssrc,
-        rtxSsrc: t.sender.rtxSsrc,
-        onKeyFrameRequest: (method) => t.sender.keyFrameRequested(method),
-      };
-      t.receiver.keyFrameRequester = () => {
-        const ok = this.rtcp.requestKeyFrame(made);
-        this.drain();
-        return ok;
-      };
-      section = made;
+      section = bindTransceiverRtcp(t, this.rtcp, this.#driver, () => this.drain());
       this.#sections.set(t, section);
     }
     return section;

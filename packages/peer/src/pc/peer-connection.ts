@@ -577,15 +577,14 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
 
   #fireTracks(remote: SessionDescription): void {
     for (const { transceiver: t, streams } of takeNewRemoteTracks(remote, this.#lines)) {
-      safeDispatch(
-        this,
-        new RTCTrackEvent('track', {
-          receiver: t.receiver,
-          track: t.receiver.track,
-          streams,
-          transceiver: t,
-        }),
-      );
+      // Node-only: a simulcast reception fires one event per layer track (`track.rid`).
+      for (const track of t.receiver.tracks) {
+        for (const stream of streams) stream.addTrack(track);
+        safeDispatch(
+          this,
+          new RTCTrackEvent('track', { receiver: t.receiver, track, streams, transceiver: t }),
+        );
+      }
     }
   }
 

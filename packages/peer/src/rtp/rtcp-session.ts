@@ -237,8 +237,9 @@ export class RtcpSession {
    * else FIR (RFC 5104 4.3.1) when `ccm fir` is. False when neither was negotiated or nothing
    * was received yet.
    */
-  requestKeyFrame(section: RtcpSection): boolean {
-    const ssrc = this.#primaryBySection.get(section);
+  requestKeyFrame(section: RtcpSection, mediaSsrc?: number): boolean {
+    // A simulcast layer names its SSRC; otherwise the section's latest one.
+    const ssrc = mediaSsrc ?? this.#primaryBySection.get(section);
     const inbound = ssrc === undefined ? undefined : this.#inbound.get(ssrc);
     if (ssrc === undefined || !inbound) return false;
     const sender = this.#senderSsrc();

@@ -19,6 +19,8 @@ import {
   isRejected,
 } from '../../sdp/query.js';
 import { defaultHeaderExtensions, SUPPORTED_EXTENSION_URIS } from '../media/default-codecs.js';
+import type { SimulcastDescription } from '../media/simulcast.js';
+import { answerSimulcastFor } from '../media/simulcast-reception.js';
 import type { RTCRtpTransceiver } from '../media/transceiver.js';
 import type { LocalTransportParameters, MLine } from './m-line.js';
 
@@ -74,6 +76,7 @@ function rtpSection(
   direction: MediaDirection,
   codecs: ReturnType<typeof getCodecs>,
   extensions: { id: number; uri: string }[],
+  simulcast?: SimulcastDescription,
 ): SdpMediaSection {
   const track = t.sender.track;
   const sends = directionSends(direction);
@@ -84,6 +87,7 @@ function rtpSection(
     direction,
     codecs,
     headerExtensions: extensions,
+    ...(simulcast ?? {}),
     ...(track ? { msid: { streamId: t.sender.streamIds[0] ?? '-', trackId: track.id } } : {}),
     ...(sends
       ? {
@@ -185,6 +189,7 @@ export function buildAnswer(
           direction,
           codecs,
           extensions.map((e) => ({ id: e.id, uri: e.uri })),
+          answerSimulcastFor(t, section),
         ),
       );
     } else {

@@ -3,6 +3,7 @@ import { directionReceives, directionSends, reverseDirection } from '../../sdp/d
 import type { SessionDescription } from '../../sdp/model.js';
 import { getAttributes, getDirection, getMid, isDataSection, isRejected } from '../../sdp/query.js';
 import { EXT_MID } from '../media/default-codecs.js';
+import { applySimulcastReception, prepareSimulcastReception } from '../media/simulcast-reception.js';
 import { MediaStream } from '../media/track.js';
 import type { RTCRtpTransceiver } from '../media/transceiver.js';
 import type { MediaRouting } from '../rtp-routing.js';
@@ -27,6 +28,7 @@ export function bindRemoteOffer(
     if (existing && existing.mid === mid) {
       const line = { ...existing, rejected: rejected || existing.rejected };
       if (rejected && line.transceiver && !line.transceiver.stopped) line.transceiver.markStopped();
+      if (!line.rejected && line.transceiver) prepareSimulcastReception(line.transceiver, section);
       lines.push(line);
       return;
     }
@@ -51,6 +53,7 @@ export function bindRemoteOffer(
     );
     t ??= create(kind);
     t.setMid(mid);
+    prepareSimulcastReception(t, section);
     lines.push({ mid, kind, transceiver: t, rejected: false });
   });
   return lines;
@@ -88,6 +91,7 @@ export function applyNegotiatedMedia(
     t.negotiatedCodecs = codecs;
     t.midExtensionId = extensions.find((e) => e.uri === EXT_MID)?.id;
     t.sender.setNegotiated(codecs, extensions, line.mid);
+    applySimulcastReception(t, section, answerSide, extensions);
     t.sender.setOutput(directionSends(current) ? output : undefined);
     routing.byMid.set(line.mid, t);
     const remoteSection = remote?.media[index];

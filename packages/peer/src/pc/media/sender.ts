@@ -59,6 +59,11 @@ export class RTCRtpSender extends EventTarget {
   #active = true;
   packetsSent = 0;
   bytesSent = 0;
+  /**
+   * @internal Called when the sender stops sending (direction renegotiated away, transceiver
+   * stopped, connection closed), so that RTCP can say BYE for its SSRCs (RFC 3550 6.6).
+   */
+  onStreamEnd: (() => void) | undefined;
   /** Node-only handler for `keyframerequest` (also dispatched as an event on the sender and its track). */
   onkeyframerequest: ((event: KeyFrameRequestEvent) => void) | null = null;
   readonly #sink = (packet: Uint8Array): void => {
@@ -167,7 +172,19 @@ export class RTCRtpSender extends EventTarget {
 
   /** @internal Where packets go; undefined while the direction does not include sending. */
   setOutput(output: ((packet: Uint8Array) => boolean) | undefined): void {
+    const ended = this.#output !== undefined && output === undefined;
     this.#output = output;
+    if (ended) this.onStreamEnd?.();
+  }
+
+  /** @internal The negotiated id of a header extension, by URI. */
+  extensionId(uri: string): number | undefined {
+    return this.#extensions.find((e) => e.uri === uri)?.id;
+  }
+
+  /** @internal The negotiated header extensions (the same ids both ways in a bundle, RFC 8285 6). */
+  get negotiatedExtensions(): readonly { uri: string; id: number }[] {
+    return this.#extensions;
   }
 
   #setTrack(track: RtpTrack | null): void {

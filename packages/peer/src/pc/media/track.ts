@@ -26,6 +26,11 @@ export class RtpTrack extends EventTarget {
   readonly kind: 'audio' | 'video';
   readonly label: string;
   enabled = true;
+  /**
+   * Node-only: the RID (RFC 8851) of the simulcast layer a receiver's track carries, as werift
+   * names it; undefined for a track that is not one layer of a simulcast reception.
+   */
+  rid: string | undefined;
   #readyState: 'live' | 'ended' = 'live';
   #muted = false;
   readonly #sinks = new Set<RtpSink>();
@@ -49,6 +54,18 @@ export class RtpTrack extends EventTarget {
   }
   set onrtp(handler: ((event: RtpPacketEvent) => void) | null) {
     this.#handlers.set('rtp', handler);
+  }
+  get onmute(): ((event: Event) => void) | null {
+    return this.#handlers.get('mute');
+  }
+  set onmute(handler: ((event: Event) => void) | null) {
+    this.#handlers.set('mute', handler);
+  }
+  get onunmute(): ((event: Event) => void) | null {
+    return this.#handlers.get('unmute');
+  }
+  set onunmute(handler: ((event: Event) => void) | null) {
+    this.#handlers.set('unmute', handler);
   }
   get onended(): ((event: Event) => void) | null {
     return this.#handlers.get('ended');
@@ -99,10 +116,21 @@ export class RtpTrack extends EventTarget {
     this.#sinks.delete(sink);
   }
 
-  /** @internal A receiver delivers a decrypted packet. */
+  /** @internal A receiver delivers a decrypted packet; media flowing again unmutes the track. */
   deliver(packet: RtpPacket, data: Uint8Array): void {
     if (this.#readyState === 'ended') return;
+    if (this.#muted) this.setMuted(false);
     safeDispatch(this, new RtpPacketEvent('rtp', { packet, data }));
+  }
+
+  /**
+   * @internal mediacapture-main 4.3.1 muted / mute / unmute: a receiver's track is muted when the
+   * remote ends its stream with an RTCP BYE (RFC 3550 6.6) and unmuted by the next packet.
+   */
+  setMuted(muted: boolean): void {
+    if (this.#readyState === 'ended' || this.#muted === muted) return;
+    this.#muted = muted;
+    safeDispatch(this, new Event(muted ? 'mute' : 'unmute'));
   }
 
   /** @internal The remote side stopped sending (or the connection closed). */

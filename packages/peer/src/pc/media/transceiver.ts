@@ -74,7 +74,7 @@ export class RTCRtpTransceiver {
     this.#stopped = true;
     this.#direction = 'stopped';
     this.sender.setOutput(undefined);
-    this.receiver.track.end();
+    this.receiver.endTracks();
     this.#onChange();
   }
 
@@ -116,7 +116,7 @@ export class RTCRtpTransceiver {
     this.#direction = 'stopped';
     this.#currentDirection = 'stopped';
     this.sender.setOutput(undefined);
-    this.receiver.track.end();
+    this.receiver.endTracks();
   }
 }
 

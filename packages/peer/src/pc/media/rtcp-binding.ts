@@ -1,0 +1,68 @@
+import type { RtcpSection, RtcpSession } from '../../rtp/rtcp-session.js';
+import { EXT_TRANSPORT_CC } from './default-codecs.js';
+import type { RTCRtpTransceiver } from './transceiver.js';
+
+/** The clocks RTCP needs: monotonic ms for timers, Unix ms for NTP timestamps. */
+export interface RtcpClock {
+  now(): number;
+  wallClock(): number;
+}
+
+function readSsrc(packet: Uint8Array): number {
+  return ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
+}
+
+/**
+ * The RTCP view of one transceiver, and the hooks from its sender and receiver into the RTCP
+ * session: keyframe requests (per simulcast layer), BYE when the sender stops (RFC 3550 6.6),
+ * mute on a received BYE, transport-cc feedback when its extension was negotiated. `drain` sends
+ * what RTCP queued.
+ */
+export function bindTransceiverRtcp(
+  t: RTCRtpTransceiver,
+  rtcp: RtcpSession,
+  clock: RtcpClock,
+  drain: () => void,
+): RtcpSection {
+  const section: RtcpSection = {
+    kind: t.kind,
+    get codecs() {
+      return t.negotiatedCodecs;
+    },
+    ssrc: t.sender.ssrc,
+    rtxSsrc: t.sender.rtxSsrc,
+    get transportCcExtensionId() {
+      return t.sender.extensionId(EXT_TRANSPORT_CC);
+    },
+    onKeyFrameRequest: (method) => t.sender.keyFrameRequested(method),
+    onRemoteBye: (ssrc) => t.receiver.remoteBye(ssrc),
+  };
+  t.receiver.keyFrameRequester = (ssrc) => {
+    const ok = rtcp.requestKeyFrame(section, ssrc);
+    drain();
+    return ok;
+  };
+  t.sender.onStreamEnd = () => {
+    rtcp.bye(clock.now(), clock.wallClock(), [t.sender.ssrc]);
+    drain();
+  };
+  return section;
+}
+
+/**
+ * A decrypted packet routed to `t`: the simulcast layer map learns its SSRC (an RTX SSRC named by
+ * repaired-rid is tied to its layer's media SSRC, RFC 8852 3.2), RTCP accounts for it and unwraps
+ * RTX, and the receiver delivers it to the right track.
+ */
+export function receiveRoutedRtp(
+  t: RTCRtpTransceiver,
+  section: RtcpSection,
+  rtcp: RtcpSession,
+  packet: Uint8Array,
+  now: number,
+): void {
+  const rtxOf = t.receiver.learn(packet);
+  if (rtxOf !== undefined) rtcp.setRtxPair(readSsrc(packet), rtxOf);
+  const media = rtcp.onRtpReceived(packet, section, now);
+  if (media) t.receiver.receive(media);
+}
