@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
 import {
@@ -17,7 +18,7 @@ import {
 import type { DatagramHandler, GatherError, GatherOptions, PeerDriver } from '../driver/driver.js';
 import { parseIceServerUrl } from '../driver/ice-server-url.js';
 import { HostnameLookup } from './hostname-lookup.js';
-import { TurnRelay } from './turn-relay.js';
+import { TurnRelay, type TurnRelayOptions, type TurnServerTransport } from './turn-relay.js';
 
 const log = debuglog('purertc:peer');
 
@@ -35,6 +36,11 @@ export interface NodeDriverOptions {
   socketBufferSize?: number;
   /** How long gathering waits for STUN servers. Default 3000 ms. */
   gatherTimeoutMs?: number;
+  /**
+   * CA certificates (PEM) trusted for `turns:` servers beyond the system store (a private or
+   * self-signed TURN server). The server's name or IP must still match its certificate.
+   */
+  turnTlsCa?: readonly (string | Buffer)[];
 }
 
 interface Probe {
@@ -125,16 +131,9 @@ export class NodeDriver implements PeerDriver {
     for (const server of options.iceServers) {
       const parsed = parseIceServerUrl(server.url);
       if (!parsed || (parsed.scheme !== 'turn' && parsed.scheme !== 'turns')) continue;
-      if (parsed.scheme === 'turns' || parsed.transport !== 'udp') {
-        onError({
-          url: server.url,
-          address: null,
-          port: null,
-          errorCode: 701,
-          errorText: 'only TURN over UDP is supported',
-        });
-        continue;
-      }
+      // RFC 8656 3.1 / RFC 7065 3: turns: is TLS over TCP, ?transport=tcp plain TCP.
+      const transport: TurnServerTransport =
+        parsed.scheme === 'turns' ? 'tls' : parsed.transport === 'tcp' ? 'tcp' : 'udp';
       const socketId = `turn${relayIndex++}`;
       const found = { answered: false };
       answered.push([server.url, null, null, found]);
@@ -147,6 +146,7 @@ export class NodeDriver implements PeerDriver {
           parsed.port,
           server.username ?? '',
           server.credential ?? '',
+          transport,
           onCandidate,
           onError,
         ),
@@ -276,6 +276,7 @@ export class NodeDriver implements PeerDriver {
     port: number,
     username: string,
     password: string,
+    transport: TurnServerTransport,
     onCandidate: (c: LocalCandidateInput) => void,
     onError: (e: GatherError) => void,
   ): Promise<void> {
@@ -291,28 +292,41 @@ export class NodeDriver implements PeerDriver {
       return;
     }
     await new Promise<void>((resolve) => {
-      const relay = new TurnRelay({ address, port }, username, password, {
-        allocated: (relayed, mapped) => {
-          found.answered = true;
-          onCandidate({
-            socketId,
-            type: 'relay',
-            address: relayed.address,
-            port: relayed.port,
-            ...(mapped ? { relatedAddress: mapped.address, relatedPort: mapped.port } : {}),
-            server: `${address}:${port}`,
-          });
-          resolve();
+      const relayOptions: TurnRelayOptions = {
+        transport,
+        // RFC 6066 3: SNI carries host names only, never a literal address.
+        ...(transport === 'tls' && isIP(host) === 0 ? { servername: host } : {}),
+        ...(transport === 'tls' && this.#options.turnTlsCa ? { ca: this.#options.turnTlsCa } : {}),
+      };
+      const relay = new TurnRelay(
+        { address, port },
+        username,
+        password,
+        {
+          allocated: (relayed, mapped) => {
+            found.answered = true;
+            onCandidate({
+              socketId,
+              type: 'relay',
+              address: relayed.address,
+              port: relayed.port,
+              ...(mapped ? { relatedAddress: mapped.address, relatedPort: mapped.port } : {}),
+              // Candidates through different servers or transports get different foundations.
+              server: `${transport}:${address}:${port}`,
+            });
+            resolve();
+          },
+          failed: (reason) => {
+            found.answered = true;
+            onError({ url, address: null, port: null, errorCode: 701, errorText: reason });
+            resolve();
+          },
+          data: (peer, data) => {
+            if (!this.#closed) this.#handler(socketId, peer.address, peer.port, data);
+          },
         },
-        failed: (reason) => {
-          found.answered = true;
-          onError({ url, address: null, port: null, errorCode: 701, errorText: reason });
-          resolve();
-        },
-        data: (peer, data) => {
-          if (!this.#closed) this.#handler(socketId, peer.address, peer.port, data);
-        },
-      });
+        relayOptions,
+      );
       this.#relays.set(socketId, relay);
       relay.start().catch(() => resolve());
     });

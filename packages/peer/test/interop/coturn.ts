@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StunClass, StunMessage, StunMessageBuilder, StunMethod } from '@purertc/ice';
@@ -12,7 +13,11 @@ export function coturnInstalled(): boolean {
 }
 
 export interface Coturn {
+  /** UDP (and, with `tcp`, TCP) listening port. */
   readonly port: number;
+  /** With `tls`: the TLS listening port and the self-signed certificate (PEM) coturn presents. */
+  readonly tlsPort?: number;
+  readonly certificate?: string;
   readonly username: string;
   readonly password: string;
   stop(): Promise<void>;
@@ -25,6 +30,63 @@ async function freeUdpPort(): Promise<number> {
   const { port } = s.address();
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+/** A TCP port nobody listens on right now. */
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Connects every 100 ms until the port accepts, at most `timeoutMs` (coturn opens TLS last). */
+async function waitForTcp(port: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = tcpConnect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (performance.now() > deadline) throw new Error(`coturn did not listen on TCP ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A self-signed P-256 certificate for 127.0.0.1 (the name a client connecting there verifies). */
+function selfSignedCertificate(dir: string): { cert: string; key: string; pem: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=purertc-test-turn',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key, pem: readFileSync(cert, 'utf8') };
 }
 
 /** Binding requests every 100 ms until coturn answers, at most `timeoutMs`. */
@@ -55,10 +117,21 @@ async function waitForStun(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
+export interface CoturnOptions {
+  /** Accept TURN over UDP on `port` (default true); off proves a client used TCP or TLS. */
+  udp?: boolean;
+  /** Also accept TURN over TCP on `port` (RFC 6062 control connections). */
+  tcp?: boolean;
+  /** Also accept TURN over TLS on `tlsPort`, with a self-signed certificate. */
+  tls?: boolean;
+}
+
 /** coturn on loopback with long-term credentials and loopback peers allowed. */
-export async function startCoturn(): Promise<Coturn> {
+export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
   const dir = mkdtempSync(join(tmpdir(), 'purertc-peer-coturn-'));
   const port = await freeUdpPort();
+  const tlsPort = options.tls ? await freeTcpPort() : undefined;
+  const tls = options.tls ? selfSignedCertificate(dir) : undefined;
   const username = 'peer';
   const password = 'peer-secret';
   const config = [
@@ -71,9 +144,12 @@ export async function startCoturn(): Promise<Coturn> {
     `user=${username}:${password}`,
     'realm=purertc.test',
     'fingerprint',
-    'no-tls',
+    ...(tls && tlsPort !== undefined
+      ? [`tls-listening-port=${tlsPort}`, `cert=${tls.cert}`, `pkey=${tls.key}`]
+      : ['no-tls']),
     'no-dtls',
-    'no-tcp',
+    ...(options.udp === false ? ['no-udp'] : []),
+    ...(options.tcp ? [] : ['no-tcp']),
     'allow-loopback-peers',
     'no-cli',
     `userdb=${join(dir, 'turndb')}`,
@@ -91,10 +167,18 @@ export async function startCoturn(): Promise<Coturn> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForStun(port, 10_000);
+    if (options.udp !== false) await waitForStun(port, 10_000);
+    if (options.tcp) await waitForTcp(port, 10_000);
+    if (tlsPort !== undefined) await waitForTcp(tlsPort, 10_000);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { port, username, password, stop };
+  return {
+    port,
+    username,
+    password,
+    stop,
+    ...(tlsPort !== undefined && tls ? { tlsPort, certificate: tls.pem } : {}),
+  };
 }
