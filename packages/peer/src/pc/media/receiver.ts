@@ -53,6 +53,26 @@ export class RTCRtpReceiver {
     return this.#layerTracks.get(rid);
   }
 
+  /**
+   * Node-only: each simulcast layer with the SSRCs learnt so far (media by rid, RTX by
+   * repaired-rid); empty when not receiving simulcast. An SFU needs them to rewrite and forward.
+   */
+  getSimulcastLayers(): {
+    rid: string;
+    track: RtpTrack;
+    ssrc: number | undefined;
+    rtxSsrc: number | undefined;
+  }[] {
+    const layers = this.#layers;
+    if (!layers) return [];
+    return [...this.#layerTracks].map(([rid, track]) => ({
+      rid,
+      track,
+      ssrc: layers.ssrcOf(rid),
+      rtxSsrc: layers.rtxSsrcOf(rid),
+    }));
+  }
+
   /** @internal The layer map while receiving simulcast. */
   get simulcast(): SimulcastLayerMap | undefined {
     return this.#layers;

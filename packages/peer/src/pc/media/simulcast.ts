@@ -155,6 +155,13 @@ export class SimulcastLayerMap {
     return this.#mediaSsrcByRid.get(rid);
   }
 
+  /** The latest RTX SSRC that repaired-rid tied to `rid`, if seen. */
+  rtxSsrcOf(rid: string): number | undefined {
+    let found: number | undefined;
+    for (const [ssrc, r] of this.#rtxRid) if (r === rid) found = ssrc;
+    return found;
+  }
+
   #bindMedia(ssrc: number, rid: string): void {
     const previous = this.#mediaSsrcByRid.get(rid);
     if (previous !== undefined) this.#mediaRid.delete(previous);

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import type { RTCPeerConnection, RtpPacketEvent, RtpTrack } from '@purertc/peer';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ChromeStats, loopbackOnly, ourPeer, waitFor, within } from './lab.js';
+import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable, launchChrome } from './launch.js';
+
+if (!chromiumAvailable) {
+  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
+  console.warn(CHROMIUM_MISSING_MESSAGE);
+}
+
+interface SimPage {
+  offer(): Promise<string>;
+  accept(sdp: string): Promise<void>;
+  connected(): Promise<void>;
+  stats(): Promise<ChromeStats[]>;
+  close(): void;
+}
+
+declare global {
+  interface Window {
+    sim: SimPage;
+  }
+}
+
+const SCRIPT = readFileSync(new URL('./simulcast-page.js', import.meta.url), 'utf8');
+const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>purertc simulcast</title></head><body><script>${SCRIPT}</script></body></html>`;
+const TWCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+
+/** Drops transport-cc (extension and feedback) from an SDP, so neither side negotiates it. */
+function withoutTransportCc(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((l) => !l.includes(TWCC_URI) && !/^a=rtcp-fb:\d+ transport-cc$/.test(l))
+    .join('\r\n');
+}
+
+interface Layer {
+  packets: number;
+  ssrcs: Set<number>;
+}
+
+describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into purertc', () => {
+  let chrome: ChromeSession;
+  let ours: RTCPeerConnection | undefined;
+  beforeAll(async () => {
+    chrome = await launchChrome({ html: HTML });
+  });
+  afterEach(async () => {
+    ours?.close();
+    ours = undefined;
+    await chrome.page.evaluate(() => window.sim.close());
+  });
+  afterAll(async () => {
+    await chrome?.close();
+  });
+
+  /** Chrome offers, purertc answers; returns the per-rid packet counts purertc's tracks see. */
+  async function connect(mungeOffer: (sdp: string) => string = (s) => s) {
+    const pc = ourPeer();
+    ours = pc;
+    const layers = new Map<string, Layer>();
+    const tracks: RtpTrack[] = [];
+    pc.addEventListener('track', (e) => {
+      const track = (e as unknown as { track: RtpTrack }).track;
+      tracks.push(track);
+      const layer: Layer = { packets: 0, ssrcs: new Set() };
+      layers.set(track.rid ?? '', layer);
+      track.addEventListener('rtp', (ev) => {
+        layer.packets++;
+        layer.ssrcs.add((ev as RtpPacketEvent).packet.ssrc);
+      });
+    });
+    const offer = mungeOffer(
+      await within(
+        chrome.page.evaluate(() => window.sim.offer()),
+        15_000,
+        'Chrome offer',
+      ),
+    );
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await within(
+      waitFor(pc, 'icegatheringstatechange', () => pc.iceGatheringState === 'complete'),
+      10_000,
+      'purertc gathering',
+    );
+    const answer = loopbackOnly(pc.localDescription!.sdp);
+    await within(
+      chrome.page.evaluate((sdp) => window.sim.accept(sdp), answer),
+      10_000,
+      'Chrome accept',
+    );
+    await within(
+      Promise.all([
+        waitFor(pc, 'connectionstatechange', () => pc.connectionState === 'connected'),
+        chrome.page.evaluate(() => window.sim.connected()),
+      ]),
+      15_000,
+      'connected',
+    );
+    return { pc, offer, answer, layers, tracks };
+  }
+
+  async function poll<T>(
+    read: () => Promise<T> | T,
+    done: (v: T) => boolean,
+    what: string,
+    ms = 20_000,
+  ): Promise<T> {
+    const deadline = performance.now() + ms;
+    for (;;) {
+      const v = await read();
+      if (done(v)) return v;
+      if (performance.now() > deadline)
+        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+      await chrome.page.waitForTimeout(250);
+    }
+  }
+
+  async function availableOutgoingBitrate(): Promise<number> {
+    const stats = await chrome.page.evaluate(() => window.sim.stats());
+    const pair = stats.find(
+      (s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded',
+    );
+    return Number(pair?.availableOutgoingBitrate ?? 0);
+  }
+
+  it('answers with rid recv + simulcast:recv, fires a track per rid, and each rid arrives on its own SSRC', async () => {
+    const { pc, offer, answer, layers, tracks } = await connect();
+    expect(offer).toMatch(/a=simulcast:send q;h;f/);
+    expect(answer).toMatch(/a=rid:q recv/);
+    expect(answer).toMatch(/a=rid:h recv/);
+    expect(answer).toMatch(/a=rid:f recv/);
+    expect(answer).toMatch(/a=simulcast:recv q;h;f/);
+    expect(answer).toMatch(/sdes:rtp-stream-id/);
+    expect(tracks.map((t) => t.rid)).toEqual(['q', 'h', 'f']);
+    const receiver = pc.getTransceivers()[0]!.receiver;
+    expect(receiver.tracks).toEqual(tracks);
+    const flowing = await poll(
+      () => [...layers].filter(([, l]) => l.packets > 20),
+      (v) => v.length >= 2,
+      'packets on at least two rids',
+    );
+    const ssrcs = flowing.map(([, l]) => [...l.ssrcs]);
+    for (const s of ssrcs) expect(s).toHaveLength(1);
+    expect(new Set(ssrcs.flat()).size).toBe(flowing.length);
+    const known = receiver.getSimulcastLayers();
+    for (const [rid, l] of flowing) expect(known.find((k) => k.rid === rid)?.ssrc).toBe([...l.ssrcs][0]);
+    // RTX: Chrome probes bandwidth with RTX padding tied to a layer by repaired-rid.
+    const hasRtx = /a=rtpmap:\d+ rtx\//.test(answer) && /repaired-rtp-stream-id/.test(answer);
+    if (hasRtx) {
+      const rtxLayers = await poll(
+        () => receiver.getSimulcastLayers().filter((k) => k.rtxSsrc !== undefined),
+        (v) => v.length >= 1,
+        'an RTX SSRC bound by repaired-rid',
+      );
+      for (const k of rtxLayers) expect(k.rtxSsrc).not.toBe(k.ssrc);
+    }
+    const chromeOut = (await chrome.page.evaluate(() => window.sim.stats())).filter(
+      (s) => s.type === 'outbound-rtp',
+    );
+    console.log(
+      `simulcast: purertc got ${flowing.map(([rid, l]) => `${rid}=${l.packets}`).join(' ')}; Chrome sends ${chromeOut
+        .map((s) => `${s.rid}:${s.frameWidth ?? '-'}x${s.frameHeight ?? '-'}`)
+        .join(' ')}`,
+    );
+    expect(receiver.requestKeyFrame(flowing[0]![0])).toBe(true);
+  });
+
+  it('transport-cc feedback lets Chrome raise its estimate (availableOutgoingBitrate) above what it has without', async () => {
+    await connect();
+    const withFeedback = await poll(
+      availableOutgoingBitrate,
+      (v) => v > 1_000_000,
+      'availableOutgoingBitrate > 1 Mbps',
+    );
+    ours?.close();
+    ours = undefined;
+    await chrome.page.evaluate(() => window.sim.close());
+    await connect(withoutTransportCc);
+    // Give Chrome the same few seconds; without feedback its estimate has nothing to grow on.
+    await chrome.page.waitForTimeout(5000);
+    const without = await availableOutgoingBitrate();
+    console.log(
+      `Chrome availableOutgoingBitrate: ${withFeedback} bps with transport-cc feedback, ${without} bps without`,
+    );
+    expect(withFeedback).toBeGreaterThan(without);
+  });
+});
