@@ -8,17 +8,17 @@ import { readU32, type SrtpTransform, tagsEqual, writeU32 } from './transform.js
 
 const TAG = 16;
 const SRTCP_INDEX_LENGTH = 4;
-
 /** GHASH reads blocks as host words and byte-swaps them as little-endian; elsewhere Node's GCM is used. */
 export const canUseJsGcm = endianness() === 'LE';
 
 /**
  * AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714) without a cipher object per packet: the CTR
- * keystream (J0 for the tag mask, then inc32 blocks for the payload) comes from one long-lived
- * AES-ECB context in one call, and GHASH runs in JS over the output buffer, constant-time (see
- * ghash.ts). Packets whose payload exceeds `maxJsPayload` go to Node's GCM instead: its per-call
- * setup costs a fixed few microseconds, while the JS GHASH costs per block, so Node wins above a
- * crossover size.
+ * keystream (J0 for the tag mask, then inc32 blocks for the payload) comes from a long-lived
+ * AES-ECB context, for RTP in one call per sixteen consecutive packets of an SSRC
+ * (gcm-rtp-keystream.ts), and GHASH runs in JS, constant-time (ghash.ts), over a staging buffer
+ * that holds the header, padding and payload as whole aligned blocks. Packets whose payload exceeds
+ * `maxJsPayload` go to Node's GCM instead: its per-call setup costs a fixed few microseconds, while
+ * the JS GHASH costs per block, so Node wins above a crossover size.
  */
 export class AesGcmJsTransform implements SrtpTransform {
   readonly rtpTagLength = TAG;
@@ -32,7 +32,11 @@ export class AesGcmJsTransform implements SrtpTransform {
   /** GHASH input, AAD || 0* || ciphertext || 0* || lengths, as contiguous blocks (SP 800-38D 7.1). */
   private blocks = new Int32Array(64);
   private blockBytes = new Uint8Array(this.blocks.buffer);
-  private readonly tag = new Uint8Array(16);
+  /** The RTP path's staged GHASH input: header, zero padding, payload (see `stage`). */
+  private stageWords = new Int32Array(512);
+  private stageBytes = new Uint8Array(this.stageWords.buffer);
+  private readonly tagWords = new Int32Array(4);
+  private readonly tag = new Uint8Array(this.tagWords.buffer);
   private readonly rtcpAad = new Uint8Array(12);
 
   constructor(
@@ -112,20 +116,70 @@ export class AesGcmJsTransform implements SrtpTransform {
     return this.tag;
   }
 
+  /**
+   * Copies the RTP header zero-padded to whole blocks, then the payload, into the stage; returns
+   * where the payload starts. GCM's GHASH input (SP 800-38D 7.1) then begins at byte 0.
+   */
+  private stage(packet: Uint8Array, headerLength: number, payload: number): number {
+    const at = (headerLength + 15) & ~15;
+    const need = at + ((payload + 15) & ~15) + 16;
+    if (this.stageBytes.length < need) {
+      this.stageWords = new Int32Array(need >>> 2);
+      this.stageBytes = new Uint8Array(this.stageWords.buffer);
+    }
+    const bytes = this.stageBytes;
+    // One copy of header and payload, then the payload moved up to its block boundary.
+    bytes.set(
+      packet.length > headerLength + payload ? packet.subarray(0, headerLength + payload) : packet,
+      0,
+    );
+    bytes.copyWithin(at, headerLength, headerLength + payload);
+    bytes.fill(0, headerLength, at);
+    return at;
+  }
+
+  /** XORs the packet's CTR keystream (after its J0 block) over the staged payload, word by word. */
+  private cryptStaged(at: number, payload: number): void {
+    const d = this.stageWords;
+    const k = this.rtpKeystream.words;
+    const from = at >>> 2;
+    const ks = (this.rtpKeystream.offset + 16) >>> 2;
+    const words = (payload + 3) >>> 2;
+    for (let i = 0; i < words; i++) d[from + i]! ^= k[ks + i]!;
+  }
+
+  /** The RTP tag (SP 800-38D 7.1): GHASH over the staged header and ciphertext, XOR E(K, J0). */
+  private rtpTag(at: number, headerLength: number, payload: number): Uint8Array {
+    const bytes = this.stageBytes;
+    const lengths = at + ((payload + 15) & ~15);
+    bytes.fill(0, at + payload, lengths + 4);
+    writeU32(bytes, lengths + 4, headerLength * 8);
+    bytes.fill(0, lengths + 8, lengths + 12);
+    writeU32(bytes, lengths + 12, payload * 8);
+    const g = this.rtpGhash;
+    g.reset();
+    g.update(this.stageWords, 0, (lengths >>> 4) + 1);
+    const mask = this.rtpKeystream.words;
+    const m = this.rtpKeystream.offset >>> 2;
+    this.tagWords[0] = g.y0 ^ mask[m]!;
+    this.tagWords[1] = g.y1 ^ mask[m + 1]!;
+    this.tagWords[2] = g.y2 ^ mask[m + 2]!;
+    this.tagWords[3] = g.y3 ^ mask[m + 3]!;
+    return this.tag;
+  }
+
   protectRtp(packet: Uint8Array, headerLength: number, ssrc: number, roc: number, seq: number): Uint8Array {
     const n = packet.length;
     const payload = n - headerLength;
     if (payload > this.maxJsPayload) return this.native.protectRtp(packet, headerLength, ssrc, roc, seq);
+    this.rtpKeystream.find(ssrc, roc, seq, 1 + ((payload + 15) >>> 4));
+    const at = this.stage(packet, headerLength, payload);
+    this.cryptStaged(at, payload);
     const out = Buffer.allocUnsafe(n + TAG);
-    out.set(packet);
-    const ks = this.rtpKeystream.find(ssrc, roc, seq, 1 + ((payload + 15) >>> 4));
-    const at = this.rtpKeystream.offset;
-    xorInto(out, headerLength, ks, at + 16, payload);
+    out.set(packet.subarray(0, headerLength), 0);
+    out.set(this.stageBytes.subarray(at, at + payload), headerLength);
     // RFC 7714 8.2: the RTP header is the AAD, the tag follows the ciphertext.
-    out.set(
-      this.tagOf(this.rtpGhash, packet.subarray(0, headerLength), out, headerLength, payload, ks, at),
-      n,
-    );
+    out.set(this.rtpTag(at, headerLength, payload), n);
     return out;
   }
 
@@ -139,21 +193,13 @@ export class AesGcmJsTransform implements SrtpTransform {
     const n = packet.length - TAG;
     const payload = n - headerLength;
     if (payload > this.maxJsPayload) return this.native.unprotectRtp(packet, headerLength, ssrc, roc, seq);
-    const ks = this.rtpKeystream.find(ssrc, roc, seq, 1 + ((payload + 15) >>> 4));
-    const at = this.rtpKeystream.offset;
-    const tag = this.tagOf(
-      this.rtpGhash,
-      packet.subarray(0, headerLength),
-      packet,
-      headerLength,
-      payload,
-      ks,
-      at,
-    );
-    if (!tagsEqual(tag, 0, packet, n, TAG)) return undefined;
+    this.rtpKeystream.find(ssrc, roc, seq, 1 + ((payload + 15) >>> 4));
+    const at = this.stage(packet, headerLength, payload);
+    if (!tagsEqual(this.rtpTag(at, headerLength, payload), 0, packet, n, TAG)) return undefined;
+    this.cryptStaged(at, payload);
     const out = Buffer.allocUnsafe(n);
-    out.set(packet.subarray(0, n));
-    xorInto(out, headerLength, ks, at + 16, payload);
+    out.set(packet.subarray(0, headerLength), 0);
+    out.set(this.stageBytes.subarray(at, at + payload), headerLength);
     return out;
   }
 

@@ -13,6 +13,7 @@ interface Slot {
   /** Keystream blocks per packet: E(K, J0) then the payload's counter blocks. */
   perPacket: number;
   keystream: Uint8Array;
+  words: Int32Array;
 }
 
 /**
@@ -23,15 +24,17 @@ interface Slot {
  * per packet saves most of that. Senders number packets consecutively and receivers mostly get them
  * in order, so nearly every packet finds its keystream ready; a miss costs one call, as before.
  * The cache is indexed by SSRC, ROC and sequence number only (public values), never by secrets.
+ * Counter words are written in little-endian host order (the JS GCM path runs on LE hosts only).
  */
 export class GcmRtpKeystream {
   private readonly ecb: Cipher;
   private readonly slots: Slot[] = [];
   private victim = 0;
-  private counters = new Uint8Array(0);
-  private view = new DataView(this.counters.buffer);
-  /** Where the last `find` put the packet's J0 mask; its payload keystream follows it. */
+  private counters = new Int32Array(0);
+  /** Where the last `find` put the packet's J0 mask (bytes); its payload keystream follows it. */
   offset = 0;
+  /** The last `find`'s keystream as host-order words (ECB output buffers are 4-byte aligned). */
+  words: Int32Array = new Int32Array(0);
 
   constructor(
     key: Uint8Array,
@@ -42,7 +45,14 @@ export class GcmRtpKeystream {
     this.ecb = createCipheriv(key.length === 32 ? 'aes-256-ecb' : 'aes-128-ecb', key, null);
     this.ecb.setAutoPadding(false);
     for (let i = 0; i < SLOTS; i++)
-      this.slots.push({ ssrc: 0, roc: 0, base: -1, perPacket: 0, keystream: new Uint8Array(0) });
+      this.slots.push({
+        ssrc: 0,
+        roc: 0,
+        base: -1,
+        perPacket: 0,
+        keystream: new Uint8Array(0),
+        words: new Int32Array(0),
+      });
   }
 
   /**
@@ -70,30 +80,40 @@ export class GcmRtpKeystream {
       slot.base = base;
       slot.perPacket = perPacket;
       slot.keystream = this.generate(ssrc, roc, base, perPacket);
+      slot.words = new Int32Array(
+        slot.keystream.buffer,
+        slot.keystream.byteOffset,
+        slot.keystream.length >>> 2,
+      );
     }
     this.offset = (seq - base) * slot.perPacket * 16;
+    this.words = slot.words;
     return slot.keystream;
   }
 
   private generate(ssrc: number, roc: number, base: number, perPacket: number): Uint8Array {
-    const length = BATCH * perPacket * 16;
-    if (this.counters.length < length) {
-      this.counters = new Uint8Array(length);
-      this.view = new DataView(this.counters.buffer);
-    }
-    const v = this.view;
-    const w0 = (this.salt0 ^ (ssrc >>> 16)) >>> 0;
-    const w1 = (this.salt1 ^ ((ssrc << 16) | (roc >>> 16))) >>> 0;
+    const words = BATCH * perPacket * 4;
+    if (this.counters.length < words) this.counters = new Int32Array(words);
+    // Counter blocks are big-endian words; the typed array stores host (little-endian) order.
+    const c = this.counters;
+    const w0 = bswap(this.salt0 ^ (ssrc >>> 16));
+    const w1 = bswap(this.salt1 ^ ((ssrc << 16) | (roc >>> 16)));
     let at = 0;
     for (let p = 0; p < BATCH; p++) {
-      const w2 = (this.salt2 ^ ((roc << 16) | (base + p))) >>> 0;
-      for (let j = 1; j <= perPacket; j++, at += 16) {
-        v.setUint32(at, w0);
-        v.setUint32(at + 4, w1);
-        v.setUint32(at + 8, w2);
-        v.setUint32(at + 12, j);
+      const w2 = bswap(this.salt2 ^ ((roc << 16) | (base + p)));
+      for (let j = 1; j <= perPacket; j++, at += 4) {
+        c[at] = w0;
+        c[at + 1] = w1;
+        c[at + 2] = w2;
+        c[at + 3] = bswap(j);
       }
     }
-    return this.ecb.update(this.counters.subarray(0, length));
+    const keystream = this.ecb.update(new Uint8Array(c.buffer, 0, words * 4));
+    // Word access needs 4-byte alignment; Node gives each output its own allocation, but be sure.
+    return keystream.byteOffset & 3 ? Uint8Array.from(keystream) : keystream;
   }
+}
+
+function bswap(w: number): number {
+  return ((w & 0xff) << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24);
 }
