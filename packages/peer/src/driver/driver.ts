@@ -54,6 +54,11 @@ export interface PeerDriver {
    * resolve. Optional: without it such candidates are ignored.
    */
   resolveHostname?(name: string): Promise<string[]>;
+  /**
+   * Present when the driver hides host addresses (draft-ietf-mmusic-mdns-ice-candidates 3.1):
+   * the `<uuid>.local` name it answers multicast DNS queries for, to signal instead of `address`.
+   */
+  readonly hostnameFor?: (address: string) => string;
   /** Releases every socket and the timer. */
   close(): void;
 }

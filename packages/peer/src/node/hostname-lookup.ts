@@ -37,6 +37,13 @@ export class HostnameLookup {
     });
   }
 
+  /** Answers multicast DNS queries for `name` with `address` (RFC 6762 6) until closed. */
+  publish(name: string, address: string): void {
+    if (this.#closed) return;
+    this.#ensure().resolver.publish(name, address);
+    this.#pump();
+  }
+
   close(): void {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -41,6 +41,12 @@ export interface NodeDriverOptions {
    * self-signed TURN server). The server's name or IP must still match its certificate.
    */
   turnTlsCa?: readonly (string | Buffer)[];
+  /**
+   * Signal host candidates as random `<uuid>.local` names answered over multicast DNS
+   * (draft-ietf-mmusic-mdns-ice-candidates), as Chrome does; default false, as werift and most
+   * servers (whose addresses are public anyway) expect.
+   */
+  mdnsHostnames?: boolean;
 }
 
 interface Probe {
@@ -64,9 +70,24 @@ export class NodeDriver implements PeerDriver {
   #closed = false;
   #lookup: HostnameLookup | undefined;
   readonly #relays = new Map<string, TurnRelay>();
+  readonly #published = new Map<string, string>();
+  readonly hostnameFor?: (address: string) => string;
 
   constructor(options: NodeDriverOptions = {}) {
     this.#options = options;
+    if (options.mdnsHostnames) this.hostnameFor = (address) => this.#publish(address);
+  }
+
+  /** One name per address for the connection's lifetime (draft-ietf-mmusic-mdns-ice-candidates 3.1.1). */
+  #publish(address: string): string {
+    let name = this.#published.get(address);
+    if (!name) {
+      name = `${randomUUID()}.local`;
+      this.#published.set(address, name);
+      this.#lookup ??= new HostnameLookup();
+      this.#lookup.publish(name, address);
+    }
+    return name;
   }
 
   now(): number {

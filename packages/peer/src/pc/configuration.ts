@@ -30,6 +30,13 @@ export interface RTCConfiguration {
   includeLoopback?: boolean;
   /** Node only: SO_RCVBUF/SO_SNDBUF of each socket (default 4 MiB). */
   socketBufferSize?: number;
+  /**
+   * Node only: signal host candidates as `<uuid>.local` names answered over multicast DNS, as
+   * Chrome does by default (draft-ietf-mmusic-mdns-ice-candidates). Default false.
+   */
+  mdnsHostnames?: boolean;
+  /** Node only: CA certificates (PEM) trusted for `turns:` servers beyond the system ones. */
+  turnTlsCa?: (string | Buffer)[];
   /** Node only (tests, simulators): the I/O driver to use instead of real UDP sockets. */
   driver?: PeerDriver;
 }
@@ -45,6 +52,8 @@ export interface ResolvedConfiguration {
   portRange?: { min: number; max: number };
   includeLoopback?: boolean;
   socketBufferSize?: number;
+  mdnsHostnames?: boolean;
+  turnTlsCa?: (string | Buffer)[];
   driver?: PeerDriver;
 }
 
@@ -93,6 +102,8 @@ export function resolveConfiguration(config: RTCConfiguration = {}, wallNow: num
   if (config.portRange) out.portRange = { ...config.portRange };
   if (config.includeLoopback !== undefined) out.includeLoopback = config.includeLoopback;
   if (config.socketBufferSize !== undefined) out.socketBufferSize = config.socketBufferSize;
+  if (config.mdnsHostnames !== undefined) out.mdnsHostnames = config.mdnsHostnames;
+  if (config.turnTlsCa) out.turnTlsCa = [...config.turnTlsCa];
   if (config.driver) out.driver = config.driver;
   return out;
 }

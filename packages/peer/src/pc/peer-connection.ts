@@ -128,6 +128,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
         ...(this.#config.socketBufferSize !== undefined
           ? { socketBufferSize: this.#config.socketBufferSize }
           : {}),
+        ...(this.#config.mdnsHostnames ? { mdnsHostnames: true } : {}),
+        ...(this.#config.turnTlsCa ? { turnTlsCa: this.#config.turnTlsCa } : {}),
       });
     this.#media = new MediaSession(this.#driver, {
       transport: () => this.#transports.transport,
@@ -214,6 +216,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       iceCandidatePoolSize: c.iceCandidatePoolSize,
       ...(c.bindAddresses ? { bindAddresses: [...c.bindAddresses] } : {}),
       ...(c.portRange ? { portRange: { ...c.portRange } } : {}),
+      ...(c.mdnsHostnames !== undefined ? { mdnsHostnames: c.mdnsHostnames } : {}),
     };
   }
 

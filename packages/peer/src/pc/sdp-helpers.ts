@@ -80,7 +80,8 @@ export function withGatheredCandidates(
       extra.push({ type: 'end-of-candidates' });
     }
     firstLive.attributes.splice(insertAt < 0 ? firstLive.attributes.length : insertAt, 0, ...extra);
-    const first = candidates[0];
+    // A `.local` name (mDNS) is no connection address (RFC 8866 5.7 wants an IP here).
+    const first = candidates.find((c) => /^[\d.]+$|:/.test(c.address));
     if (first && firstLive.port === 9) {
       for (const m of parsed.media) {
         if (m.port === 0) continue;

@@ -21,6 +21,20 @@ import type { MediaSession } from './media-session.js';
 import { sdpCandidateOf } from './sdp-helpers.js';
 import { TransportIo } from './transport-io.js';
 
+/**
+ * draft-ietf-mmusic-mdns-ice-candidates 3.1: with mDNS on, a host candidate is signalled under
+ * its `.local` name, and srflx/relay candidates do not reveal the host address as raddr/rport.
+ */
+function signalledCandidate(
+  c: SdpCandidate,
+  hostnameFor: ((address: string) => string) | undefined,
+): SdpCandidate {
+  if (!hostnameFor) return c;
+  if (c.type === 'host') return { ...c, address: hostnameFor(c.address) };
+  if (c.relatedAddress !== undefined) return { ...c, relatedAddress: '0.0.0.0', relatedPort: 0 };
+  return c;
+}
+
 /** What the transport side needs from the connection that owns it. */
 export interface TransportHost {
   readonly target: EventTarget;
@@ -183,7 +197,7 @@ export class TransportWiring {
   }
 
   #onLocalCandidate(c: LocalCandidate): void {
-    const candidate = sdpCandidateOf(c);
+    const candidate = signalledCandidate(sdpCandidateOf(c), this.#host.driver.hostnameFor);
     this.localCandidates.push(candidate);
     const lines = this.#host.lines();
     const firstLive = lines.find((l) => !l.rejected);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NodeDriver, type RTCConfiguration, RTCPeerConnection } from '../../src/index.js';
+import { type RTCConfiguration, RTCPeerConnection } from '../../src/index.js';
 import { channelOpen, negotiate, nextChannel, nextMessage, trickle, within } from '../helpers/peers.js';
 import { coturnInstalled, startCoturn } from './coturn.js';
 
@@ -78,7 +78,8 @@ describe.skipIf(!coturnInstalled())('TURN relay through coturn (RFC 8656)', () =
     const turn = await startCoturn({ udp: false, tls: true });
     cleanups.push(() => turn.stop());
     const result = await relayedExchange(() => ({
-      driver: new NodeDriver({ addresses: ['127.0.0.1'], turnTlsCa: [turn.certificate!] }),
+      bindAddresses: ['127.0.0.1'],
+      turnTlsCa: [turn.certificate!],
       iceTransportPolicy: 'relay' as const,
       iceServers: [
         { urls: `turns:127.0.0.1:${turn.tlsPort}`, username: turn.username, credential: turn.password },
