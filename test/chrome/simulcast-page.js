@@ -34,6 +34,25 @@ window.sim = (() => {
       await gathered();
       return loopbackOnly(pc.localDescription.sdp);
     },
+    /**
+     * Chrome answers purertc's a=simulcast:recv offer, sending the fake camera (1280x720) on the
+     * transceiver the offer made; RFC 8853 answerer behaviour gives its sender one encoding per rid.
+     */
+    async answerSimulcast(sdp) {
+      pc = new RTCPeerConnection();
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
+      const [transceiver] = pc.getTransceivers();
+      await transceiver.sender.replaceTrack(stream.getVideoTracks()[0]);
+      transceiver.sender.setStreams(stream);
+      transceiver.direction = 'sendonly';
+      await pc.setLocalDescription();
+      await gathered();
+      return {
+        sdp: loopbackOnly(pc.localDescription.sdp),
+        rids: transceiver.sender.getParameters().encodings.map((e) => e.rid ?? null),
+      };
+    },
     async accept(sdp) {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     },

@@ -20,7 +20,7 @@ import {
 } from '../../sdp/query.js';
 import { defaultHeaderExtensions, SUPPORTED_EXTENSION_URIS } from '../media/default-codecs.js';
 import type { SimulcastDescription } from '../media/simulcast.js';
-import { answerSimulcastFor } from '../media/simulcast-reception.js';
+import { answerSimulcastFor, offerSimulcastFor } from '../media/simulcast-reception.js';
 import type { RTCRtpTransceiver } from '../media/transceiver.js';
 import type { LocalTransportParameters, MLine } from './m-line.js';
 
@@ -129,6 +129,7 @@ export function buildOffer(lines: readonly MLine[], ctx: LocalDescriptionContext
           direction,
           [...t.localCodecs()],
           defaultHeaderExtensions(t.kind),
+          offerSimulcastFor(t),
         ),
       );
     }

@@ -1,9 +1,16 @@
 import { getCodecs } from '../../sdp/codecs.js';
+import { directionReceives } from '../../sdp/direction.js';
 import type { SdpMediaSection } from '../../sdp/model.js';
 import { negotiateCodecs } from '../../sdp/negotiate.js';
 import { getAttributes } from '../../sdp/query.js';
 import { SUPPORTED_EXTENSION_URIS } from './default-codecs.js';
-import { receivedRids, ridExtensionIds, type SimulcastDescription, simulcastAnswer } from './simulcast.js';
+import {
+  receivedRids,
+  ridExtensionIds,
+  type SimulcastDescription,
+  simulcastAnswer,
+  simulcastReceiveOffer,
+} from './simulcast.js';
 import type { RTCRtpTransceiver } from './transceiver.js';
 
 /** The extensions of an offered section that our answer accepts, with the offerer's ids (RFC 8285 6). */
@@ -27,6 +34,13 @@ export function answerSimulcastFor(
     acceptedExtensions(offer).map((e) => e.uri),
     codecs,
   );
+}
+
+/** Our offer's rid/simulcast attributes for a transceiver that asked to receive simulcast. */
+export function offerSimulcastFor(t: RTCRtpTransceiver): SimulcastDescription | undefined {
+  const direction = t.direction === 'stopped' ? 'inactive' : t.direction;
+  if (t.simulcastReceive.length === 0 || !directionReceives(direction)) return undefined;
+  return simulcastReceiveOffer(t.simulcastReceive);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { invalidModificationError, invalidStateError } from '../../errors.js';
+import { RID_ID } from '../../sdp/attributes/rid.js';
 import type { SdpCodec } from '../../sdp/codecs.js';
 import type { MediaDirection } from '../../sdp/model.js';
 import { codecToCapability, defaultCodecs, type RTCRtpCodec } from './default-codecs.js';
@@ -17,6 +18,7 @@ export class RTCRtpTransceiver {
   #currentDirection: RTCRtpTransceiverDirection | null = null;
   #codecPreferences: SdpCodec[] = [];
   #stopped = false;
+  #simulcastReceive: readonly string[] = [];
   readonly #onChange: () => void;
   /** @internal The track event fired for the current remote sending period. */
   trackFired = false;
@@ -76,6 +78,28 @@ export class RTCRtpTransceiver {
     this.sender.setOutput(undefined);
     this.receiver.endTracks();
     this.#onChange();
+  }
+
+  /**
+   * Node-only: ask the remote to send simulcast on this transceiver, one layer per RID (RFC 8853
+   * 5.2: our offer carries `a=rid:<id> recv` and `a=simulcast:recv`). Call before createOffer;
+   * the layers the answer accepts become `receiver.tracks`, one `track` event each. An empty list
+   * asks for no simulcast. TypeError for a malformed or repeated RID (RFC 8851 10).
+   */
+  setSimulcastReceive(rids: readonly string[]): void {
+    if (this.#stopped) throw invalidStateError('the transceiver is stopped');
+    for (const [i, rid] of rids.entries()) {
+      if (typeof rid !== 'string' || !RID_ID.test(rid) || rids.indexOf(rid) !== i) {
+        throw new TypeError(`invalid or repeated rid ${String(rid)}`);
+      }
+    }
+    this.#simulcastReceive = [...rids];
+    this.#onChange();
+  }
+
+  /** Node-only: the RIDs `setSimulcastReceive` asked for. */
+  get simulcastReceive(): readonly string[] {
+    return this.#simulcastReceive;
   }
 
   /** W3C 5.4 setCodecPreferences: codecs from getCapabilities in the preferred order; [] resets. */
