@@ -37,7 +37,7 @@ export interface SrtpContextOptions {
   /**
    * AEAD profiles: payloads up to this many bytes use AES-CTR from a long-lived ECB context plus
    * a constant-time JS GHASH (no cipher object per packet), larger ones Node's GCM. 0 always
-   * uses Node's GCM. Default 192 bytes (the measured crossover, see README.md).
+   * uses Node's GCM. Default 256 bytes (below the measured crossover, see README.md).
    */
   gcmJsMaxPayload?: number;
 }
@@ -236,12 +236,12 @@ export function createTransform(
 
 /**
  * Measured A/B in one process (CPU time per packet, 2-core Xeon, Node 20; see README.md and
- * bench/gcm-crossover.ts in this package): ECB keystream + constant-time JS GHASH takes 0.55-0.9x
- * the time of a Node GCM object per packet at 64-160 bytes of payload, breaks even near 224 bytes,
- * and takes 2.2-3.3x as long at 1200 bytes. 192 (twelve blocks) stays on the winning side: audio
- * packets take the JS path, video-sized ones Node's.
+ * bench/gcm-crossover.ts in this package): with the keystream batched over sixteen packets, ECB
+ * keystream + constant-time JS GHASH takes 0.6-0.75x the time of a Node GCM object per packet at
+ * 160-192 bytes of payload, 0.8-1.0x at 256, about even at 320, and 1.2-1.9x at 384-640. 256
+ * (sixteen blocks) stays on the winning side: audio packets take the JS path, video-sized ones Node's.
  */
-export const DEFAULT_GCM_JS_MAX_PAYLOAD = 192;
+export const DEFAULT_GCM_JS_MAX_PAYLOAD = 256;
 
 /** RTP header length within `bytes[0, end)`, or -1 (RFC 3550 5.1); no throw on the hot path. */
 function checkRtpHeader(bytes: Uint8Array, end: number): number {
