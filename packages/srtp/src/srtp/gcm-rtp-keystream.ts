@@ -2,8 +2,12 @@ import { type Cipher, createCipheriv } from 'node:crypto';
 
 /** Sequence numbers per batch: one native call covers this many consecutive packets of an SSRC. */
 const BATCH = 16;
-/** SSRCs whose current batch is kept (audio, video and their RTX streams interleave). */
-const SLOTS = 4;
+/**
+ * SSRCs whose current batch is kept: audio, video, simulcast layers and their RTX streams
+ * interleave on one context. More streams than this with small payloads at once make batches
+ * evicted before use, which costs sixteen packets' AES per packet but stays correct.
+ */
+const SLOTS = 8;
 
 interface Slot {
   ssrc: number;
