@@ -61,7 +61,7 @@ describe('data tracker (RFC 9260 6.2, 6.7)', () => {
     expect(s2.gapBlocks).toEqual([{ start: 2, end: 2 }]);
   });
 
-  it('delays the SACK for one in-order packet and sends it on the second (RFC 9260 6.2)', () => {
+  it('by default, delays the SACK for one in-order packet and sends it on the second (RFC 9260 6.2)', () => {
     const t = new DataTracker(100);
     t.observe(100, false);
     t.endOfPacket();
@@ -70,6 +70,25 @@ describe('data tracker (RFC 9260 6.2, 6.7)', () => {
     t.observe(101, false);
     t.endOfPacket();
     expect(t.sackImmediately).toBe(true);
+  });
+
+  it('with coalescing, owes the SACK on the second packet and makes it immediate at the limit', () => {
+    const t = new DataTracker(100, 3);
+    t.observe(100, false);
+    t.endOfPacket();
+    expect(t.sackPending).toBe(true);
+    expect(t.sackOwed).toBe(false);
+    t.observe(101, false);
+    t.endOfPacket();
+    expect(t.sackOwed).toBe(true);
+    // Owed, not immediate: the association may send it at the end of the burst.
+    expect(t.sackImmediately).toBe(false);
+    t.observe(102, false);
+    t.endOfPacket();
+    expect(t.sackImmediately).toBe(true);
+    t.createSack(1000);
+    expect(t.sackOwed).toBe(false);
+    expect(t.sackPending).toBe(false);
   });
 
   it('classifies TSNs beyond the 16-bit gap range as out of window', () => {

@@ -27,9 +27,17 @@ export class DataTracker {
   private duplicates: number[] = [];
   private packetsSinceSack = 0;
   private immediate = false;
+  private owed = false;
   private pending = false;
 
-  constructor(peerInitialTsn: number) {
+  /**
+   * `maxPacketsPerSack`: a SACK owed for two packets may wait for the end of the burst, but never
+   * beyond this many packets (2: every second packet at once, RFC 9260 6.2's default).
+   */
+  constructor(
+    peerInitialTsn: number,
+    private readonly maxPacketsPerSack = 2,
+  ) {
     this.cumAck = this.unwrapper.unwrap(peerInitialTsn) - 1;
   }
 
@@ -77,19 +85,31 @@ export class DataTracker {
     return u;
   }
 
-  /** RFC 9260 6.2: a SACK at least for every second packet with DATA, otherwise delayed. */
+  /**
+   * RFC 9260 6.2: a SACK at least for every second packet with DATA, otherwise delayed. A gap
+   * makes it immediate (6.7); the second in-order packet only makes it owed (`sackOwed`), and
+   * the association sends it at the end of the current burst, at the latest after
+   * `maxPacketsPerSack` packets.
+   */
   endOfPacket(): void {
     if (!this.pending) return;
     this.packetsSinceSack++;
-    if (this.packetsSinceSack >= 2 || this.ranges.length > 0) this.immediate = true;
+    if (this.ranges.length > 0 || this.packetsSinceSack >= this.maxPacketsPerSack) this.immediate = true;
+    else if (this.packetsSinceSack >= 2) this.owed = true;
   }
 
   get sackPending(): boolean {
     return this.pending;
   }
 
+  /** A SACK that must go out with the next packet: gaps, duplicates, I-bit, forced. */
   get sackImmediately(): boolean {
     return this.pending && this.immediate;
+  }
+
+  /** Two or more packets with DATA since the last SACK, in order (RFC 9260 6.2). */
+  get sackOwed(): boolean {
+    return this.pending && (this.immediate || this.owed);
   }
 
   /** Requests a SACK even without new DATA (FORWARD-TSN, SHUTDOWN handling). */
@@ -127,6 +147,7 @@ export class DataTracker {
     };
     this.duplicates = [];
     this.packetsSinceSack = 0;
+    this.owed = false;
     this.immediate = false;
     this.pending = false;
     return sack;

@@ -328,8 +328,17 @@ export class SctpAssociation extends AssociationHandshake {
     tcb.tracker.endOfPacket();
     tcb.reset.onCumAckAdvanced();
     this.deliver();
-    if (tcb.tracker.sackPending && !tcb.tracker.sackImmediately)
+    const t = tcb.tracker;
+    if (!t.sackPending || t.sackImmediately) return;
+    if (!t.sackOwed) {
       this.delayedAck.startIfStopped(now, this.options.delayedAckMax);
+    } else if (!this.delayedAck.isDue(now)) {
+      // RFC 9260 6.2's SACK for every second packet is due now, but from handleTimeout: a driver
+      // runs due timers after the datagrams it has already read, so a burst that queued up while
+      // we were busy is acknowledged once at its end (up to maxPacketsPerSack packets). When
+      // packets arrive spaced out (no backlog) this is still one SACK per two packets.
+      this.delayedAck.start(now, 0);
+    }
   }
 
   private handleForwardTsn(c: ForwardTsnChunk | IForwardTsnChunk): void {

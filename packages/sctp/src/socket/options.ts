@@ -25,6 +25,16 @@ export interface AssociationOptions {
   maxTimerBackoff: number;
   /** RFC 9260 6.2: at most 500 ms, recommended 200 ms (also dcSCTP's). */
   delayedAckMax: number;
+  /**
+   * SACK coalescing. RFC 9260 6.2 asks for a SACK at least every second packet; one owed that way
+   * is sent from handleTimeout at the same instant, so the packets a driver feeds before it runs
+   * due timers (the datagrams one socket read returned) share one SACK, up to this many packets.
+   * Gaps, duplicates and the I-bit are still answered at once (6.7, RFC 7053). 2, the default,
+   * is one SACK per two packets. A slow-starting sender grows cwnd by at most one MTU per SACK
+   * (7.2.1), so coalescing slows its ramp when whole bursts arrive at once (a link without
+   * serialization delay); with packets spaced by the link, bursts are one or two packets anyway.
+   */
+  maxPacketsPerSack: number;
   /** RFC 9260 15: HB.interval 30 s. */
   heartbeatInterval: number;
   /**
@@ -63,6 +73,7 @@ export const DEFAULT_OPTIONS: AssociationOptions = {
   rtoMax: 60_000,
   maxTimerBackoff: 3_000,
   delayedAckMax: 200,
+  maxPacketsPerSack: 2,
   heartbeatInterval: 30_000,
   maxRetransmissions: 10,
   maxInitRetransmits: 8,

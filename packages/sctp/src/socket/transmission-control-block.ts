@@ -36,7 +36,7 @@ export class TransmissionControlBlock {
     emit: (e: AssociationEvent) => void,
   ) {
     const interleaved = params.capabilities.messageInterleaving;
-    this.tracker = new DataTracker(params.peerInitialTsn);
+    this.tracker = new DataTracker(params.peerInitialTsn, options.maxPacketsPerSack);
     this.reassembly = new ReassemblyQueue(options.maxReceiverWindow, interleaved);
     this.rq = new RetransmissionQueue(
       params.localInitialTsn,
