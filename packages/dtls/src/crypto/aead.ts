@@ -1,4 +1,10 @@
-import { type CipherGCMTypes, createCipheriv, createDecipheriv } from 'node:crypto';
+import {
+  type CipherGCMTypes,
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  type KeyObject,
+} from 'node:crypto';
 import type { AeadAlgorithm } from './suites.js';
 
 const TAG_LENGTH = 16;
@@ -14,13 +20,16 @@ export class Dtls12RecordAead {
   private readonly nonce = Buffer.alloc(12);
   private readonly aad = Buffer.alloc(13);
   private readonly explicitLength: number;
+  /** A KeyObject spares node:crypto validating and copying raw key bytes for every record. */
+  private readonly key: KeyObject;
   readonly overhead: number;
 
   constructor(
     private readonly algorithm: AeadAlgorithm,
-    private readonly key: Buffer,
+    key: Buffer,
     private readonly fixedIv: Buffer,
   ) {
+    this.key = createSecretKey(key);
     this.explicitLength = algorithm === 'chacha20-poly1305' ? 0 : GCM_EXPLICIT_NONCE_LENGTH;
     this.overhead = this.explicitLength + TAG_LENGTH;
   }
@@ -78,7 +87,8 @@ export class Dtls12RecordAead {
     const cipher = createCipheriv(this.algorithm as CipherGCMTypes, this.key, this.nonce, {
       authTagLength: TAG_LENGTH,
     });
-    cipher.setAAD(this.aad, { plaintextLength: plaintext.length });
+    // plaintextLength matters only to CCM; leaving the options out skips their validation.
+    cipher.setAAD(this.aad);
     o += cipher.update(plaintext).copy(out, o);
     o += cipher.final().copy(out, o);
     cipher.getAuthTag().copy(out, o);
@@ -99,8 +109,8 @@ export class Dtls12RecordAead {
     const decipher = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, this.nonce, {
       authTagLength: TAG_LENGTH,
     });
-    decipher.setAAD(this.aad, { plaintextLength });
     decipher.setAuthTag(fragment.subarray(fragment.length - TAG_LENGTH));
+    decipher.setAAD(this.aad);
     const ciphertext = fragment.subarray(this.explicitLength, fragment.length - TAG_LENGTH);
     try {
       const head = decipher.update(ciphertext);
