@@ -3,6 +3,7 @@
  * [impl] [messageBytes] [MiB] [processes]` runs one data-channel transfer in this process (both
  * ends) so the profile covers the whole purertc path; `bench/e2e/profile-summary.ts` reads it.
  */
+import { performance } from 'node:perf_hooks';
 import { connectInProcess, type ImplName } from './peers.js';
 import { byteCounter, sendAll } from './transfer.js';
 
@@ -15,14 +16,17 @@ for (let run = 0; run < 2; run++) {
   const done = counter.until(total);
   const start = performance.now();
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   await sendAll(sender, size, total);
   await done;
   const s = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(
     `${impl} ${size} B x ${total / size}: ${s.toFixed(2)} s, ${(total / s / 1e6).toFixed(1)} MB/s, ` +
-      `CPU ${cpuSeconds.toFixed(2)} s (${((cpuSeconds * 1e6) / (total / 1e6)).toFixed(0)} µs per MB)`,
+      `CPU ${cpuSeconds.toFixed(2)} s (${((cpuSeconds * 1e6) / (total / 1e6)).toFixed(0)} µs per MB), ` +
+      `event loop ${(elu.utilization * 100).toFixed(0)}% busy`,
   );
 }
 offerer.close();

@@ -15,6 +15,9 @@ const profile = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as {
   timeDeltas: number[];
 };
 const top = Number(process.argv[3] ?? 40);
+// Paths print relative to the checkout the profile was taken in.
+const root = `file://${process.cwd()}/`;
+const relative = (url: string): string => (url.startsWith(root) ? url.slice(root.length) : url);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();
 profile.samples.forEach((id, i) => {
@@ -25,7 +28,7 @@ const byFunction = new Map<string, number>();
 const byFile = new Map<string, number>();
 for (const [id, us] of selfUs) {
   const f = byId.get(id)!.callFrame;
-  const file = f.url.replace(/^file:\/\/\/work\/main\//, '') || '(native)';
+  const file = relative(f.url) || '(native)';
   const key = `${f.functionName || '(anonymous)'}  ${file}:${f.lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + us);
   byFile.set(file, (byFile.get(file) ?? 0) + us);
@@ -48,7 +51,7 @@ const inclusive = new Map<string, number>();
 for (const [id, us] of selfUs) {
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-    const url = byId.get(at)!.callFrame.url.replace(/^file:\/\/\/work\/main\//, '');
+    const url = relative(byId.get(at)!.callFrame.url);
     if (url.startsWith('packages/') || url.startsWith('bench/')) seen.add(url);
   }
   for (const f of seen) inclusive.set(f, (inclusive.get(f) ?? 0) + us);
