@@ -200,6 +200,8 @@ export class AesGcmJsTransform implements SrtpTransform {
     const out = Buffer.allocUnsafe(n);
     out.set(packet.subarray(0, headerLength), 0);
     out.set(this.stageBytes.subarray(at, at + payload), headerLength);
+    // The caller owns the plaintext now; the long-lived stage keeps no copy of it.
+    this.stageBytes.fill(0, at, at + payload + 4);
     return out;
   }
 
