@@ -59,6 +59,12 @@ export interface PeerDriver {
    * the `<uuid>.local` name it answers multicast DNS queries for, to signal instead of `address`.
    */
   readonly hostnameFor?: (address: string) => string;
+  /**
+   * A driver for another transport of the same connection (RFC 9143: m-sections that are not
+   * bundled): its own sockets and timer, the same clock and options. Without it every m-section
+   * shares one transport.
+   */
+  fork?(): PeerDriver;
   /** Releases every socket and the timer. */
   close(): void;
 }

@@ -60,7 +60,7 @@ export class NodeDriver implements PeerDriver {
   readonly #options: NodeDriverOptions;
   readonly #sockets = new Map<string, Socket>();
   readonly #probes = new Map<string, Probe>();
-  readonly #t0 = performance.now();
+  readonly #t0: number;
   #handler: DatagramHandler = () => {};
   #timer: NodeJS.Timeout | undefined;
   #timerArmedAt = 0;
@@ -73,8 +73,10 @@ export class NodeDriver implements PeerDriver {
   readonly #published = new Map<string, string>();
   readonly hostnameFor?: (address: string) => string;
 
-  constructor(options: NodeDriverOptions = {}) {
+  /** `t0` is internal: a forked driver shares its parent's clock. */
+  constructor(options: NodeDriverOptions = {}, t0: number = performance.now()) {
     this.#options = options;
+    this.#t0 = t0;
     if (options.mdnsHostnames) this.hostnameFor = (address) => this.#publish(address);
   }
 
@@ -88,6 +90,10 @@ export class NodeDriver implements PeerDriver {
       this.#lookup.publish(name, address);
     }
     return name;
+  }
+
+  fork(): PeerDriver {
+    return new NodeDriver(this.#options, this.#t0);
   }
 
   now(): number {

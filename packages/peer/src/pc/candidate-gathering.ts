@@ -26,15 +26,18 @@ export class CandidateGathering {
   readonly #driver: PeerDriver;
   readonly #target: EventTarget;
   readonly #isClosed: () => boolean;
+  readonly #onStateChange: () => void;
   #pool: CandidatePool | undefined;
   #started = false;
   #done = false;
   #state: RTCIceGatheringState = 'new';
 
-  constructor(driver: PeerDriver, target: EventTarget, isClosed: () => boolean) {
+  /** `onStateChange` runs after each change: the connection's state aggregates its transports'. */
+  constructor(driver: PeerDriver, target: EventTarget, isClosed: () => boolean, onStateChange: () => void) {
     this.#driver = driver;
     this.#target = target;
     this.#isClosed = isClosed;
+    this.#onStateChange = onStateChange;
   }
 
   get state(): RTCIceGatheringState {
@@ -51,7 +54,7 @@ export class CandidateGathering {
   setState(state: RTCIceGatheringState): void {
     if (this.#state === state) return;
     this.#state = state;
-    safeDispatch(this.#target, new Event('icegatheringstatechange'));
+    this.#onStateChange();
   }
 
   /** Starts feeding gathered candidates to the transport (the first local description is set). */

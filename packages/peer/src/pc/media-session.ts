@@ -14,7 +14,10 @@ import { type MediaRouting, routeRtp } from './rtp-routing.js';
 
 /** Where media leaves the connection: the transport carrying it, and a way to flush it. */
 export interface MediaOutput {
-  transport(): PeerTransport | undefined;
+  /** The transport carrying section `mid` (undefined: the first); the only one when bundled. */
+  transport(mid?: string): PeerTransport | undefined;
+  /** True when every section shares one transport (RFC 9143), which spares a lookup per packet. */
+  bundled(): boolean;
   /** Sends what the transport queued now (RTP written by the application). */
   flush(): void;
   /** Sends what the transport queued once the current task is done (RTCP bursts). */
@@ -32,6 +35,7 @@ export class MediaSession {
   readonly #sections = new Map<RTCRtpTransceiver, RtcpSection>();
   readonly #driver: PeerDriver;
   readonly #output: MediaOutput;
+  #lines: readonly MLine[] = [];
 
   constructor(driver: PeerDriver, output: MediaOutput) {
     this.#driver = driver;
@@ -61,13 +65,14 @@ export class MediaSession {
     lines: readonly MLine[],
     remote: SessionDescription | undefined,
   ): void {
+    this.#lines = lines;
     applyNegotiatedMedia(
       answer,
       answerSide,
       lines,
       this.routing,
       (packet) => {
-        const transport = this.#output.transport();
+        const transport = this.#transportFor(packet, 8);
         const ok = transport?.sendRtp(packet) ?? false;
         if (ok) this.rtcp.onRtpSent(packet, this.#driver.now());
         this.#output.flush();
@@ -122,14 +127,32 @@ export class MediaSession {
 
   /** Sends what the RTCP session queued (reports, feedback, retransmissions). */
   drain(): void {
-    const transport = this.#output.transport();
-    if (!transport) return;
+    if (!this.#output.transport()) return;
     let queued = false;
     for (let out = this.rtcp.pollOutput(); out; out = this.rtcp.pollOutput()) {
-      if (out.type === 'rtcp') transport.sendRtcp(out.packet);
-      else transport.sendRtp(out.packet);
+      // RTCP names its sender at byte 4 (RFC 3550 6.4), RTP its SSRC at byte 8.
+      const transport = this.#transportFor(out.packet, out.type === 'rtcp' ? 4 : 8);
+      if (out.type === 'rtcp') transport?.sendRtcp(out.packet);
+      else transport?.sendRtp(out.packet);
       queued = true;
     }
     if (queued) this.#output.requestFlush();
+  }
+
+  /**
+   * Unbundled (RFC 9143 not negotiated), a packet leaves on the transport of the section its SSRC
+   * belongs to: one of our senders', else (feedback, reports) the remote stream it is about.
+   */
+  #transportFor(packet: Uint8Array, ssrcAt: number): PeerTransport | undefined {
+    if (this.#output.bundled() || packet.length < ssrcAt + 4) return this.#output.transport();
+    const read = (at: number) =>
+      ((packet[at]! << 24) | (packet[at + 1]! << 16) | (packet[at + 2]! << 8) | packet[at + 3]!) >>> 0;
+    const ssrc = read(ssrcAt);
+    const own = this.#lines.find(
+      (l) => l.transceiver && (l.transceiver.sender.ssrc === ssrc || l.transceiver.sender.rtxSsrc === ssrc),
+    );
+    if (own) return this.#output.transport(own.mid);
+    const about = packet.length >= ssrcAt + 8 ? this.routing.bySsrc.get(read(ssrcAt + 4)) : undefined;
+    return this.#output.transport(about?.mid ?? undefined);
   }
 }

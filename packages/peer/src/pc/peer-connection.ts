@@ -31,12 +31,13 @@ import { safeDispatch } from './event-handlers.js';
 import { RTCTrackEvent } from './events.js';
 import type { RTCIceCandidate, RTCIceCandidateInit } from './ice-candidate.js';
 import { IceRestartPlan } from './ice-restart.js';
-import { buildAnswer, buildOffer } from './jsep/build-local.js';
+import { buildAnswer, buildOffer, type LocalDescriptionContext } from './jsep/build-local.js';
 import { linesForOffer, markLocalRejections, rollbackLines } from './jsep/local-lines.js';
 import type { MLine } from './jsep/m-line.js';
 import { bindRemoteOffer, takeNewRemoteTracks } from './jsep/media-negotiation.js';
 import { isNegotiationNeeded } from './jsep/negotiation-needed.js';
 import { readRemoteTransport } from './jsep/read-remote.js';
+import { describedTransportGroups } from './jsep/transport-groups.js';
 import type { RTCRtpReceiver } from './media/receiver.js';
 import type { RTCRtpSender } from './media/sender.js';
 import type { MediaStream, RtpTrack } from './media/track.js';
@@ -46,7 +47,7 @@ import { NegotiationNeededEvent } from './negotiation-needed-event.js';
 import { OperationsChain } from './operations-chain.js';
 import { RTCPeerConnectionEventTarget } from './peer-connection-events.js';
 import { checkTrickledCandidate } from './remote-candidate.js';
-import { appendCandidate, ufragOf, withGatheredCandidates } from './sdp-helpers.js';
+import { appendCandidate, withGatheredCandidates } from './sdp-helpers.js';
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from './session-description.js';
 import { collectStats, type RTCStatsReport } from './stats.js';
 import {
@@ -56,7 +57,16 @@ import {
   type TransceiverRequest,
   transceiverRequest,
 } from './track-operations.js';
-import { TransportWiring } from './transport-wiring.js';
+import {
+  appliedUfrag,
+  applyRemoteTransports,
+  localParameters,
+  type NegotiatedTransports,
+  negotiatedTransports,
+  offerGroups,
+  startSecureTransports,
+} from './transport-negotiation.js';
+import { type TransportSlot, TransportWiring } from './transport-wiring.js';
 
 /** Our a=max-message-size: what we accept (Chrome's value). */
 const LOCAL_MAX_MESSAGE_SIZE = 262144;
@@ -95,7 +105,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   #dataWanted = false;
   readonly #dataChannels = new DataChannelRegistry(
     this,
-    () => this.#transports.io!,
+    () => this.#transports.dataSlot()!.io,
     () => this.#closed,
   );
 
@@ -107,6 +117,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   #lastAnswer = '';
 
   readonly #iceRestart = new IceRestartPlan();
+  /** What the last answer decided about transports (RFC 9143); undefined before any. */
+  #negotiated: NegotiatedTransports | undefined;
   readonly #negotiationNeeded = new NegotiationNeededEvent(
     this,
     this.#chain,
@@ -132,9 +144,10 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
         ...(this.#config.turnTlsCa ? { turnTlsCa: this.#config.turnTlsCa } : {}),
       });
     this.#media = new MediaSession(this.#driver, {
-      transport: () => this.#transports.transport,
-      flush: () => this.#transports.io?.flush(),
-      requestFlush: () => this.#transports.io?.requestFlush(),
+      transport: (mid) => this.#transports.slotFor(mid)?.transport,
+      bundled: () => this.#transports.slots.length <= 1,
+      flush: () => this.#transports.flush(),
+      requestFlush: () => this.#transports.requestFlush(),
     });
     this.#transports = new TransportWiring({
       target: this,
@@ -162,7 +175,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     return this.#signaling.state;
   }
   get iceGatheringState(): RTCIceGatheringState {
-    return this.#transports.gathering.state;
+    return this.#transports.gatheringState;
   }
   get iceConnectionState(): RTCIceConnectionState {
     return this.#closed ? 'closed' : this.#transports.iceState;
@@ -195,11 +208,11 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   }
   /** The RTCSctpTransport's maxMessageSize (W3C 6.1.1): what send() accepts. */
   get sctp(): { maxMessageSize: number; state: string } | null {
-    const manager = this.#transports.transport?.sctp;
-    if (!manager) return null;
+    const transport = this.#transports.dataSlot()?.transport;
+    if (!transport?.sctp) return null;
     return {
       maxMessageSize: this.#dataChannels.remoteMaxMessageSize,
-      state: this.#transports.transport?.dtlsState === 'connected' ? 'connected' : 'connecting',
+      state: transport.dtlsState === 'connected' ? 'connected' : 'connecting',
     };
   }
 
@@ -322,14 +335,19 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
         throw invalidAccessError('the answer does not have the offered m= sections');
       }
       // RFC 8445 6.1.1: facing a lite agent, the full agent controls even as the answerer.
-      this.#transports.ensure(info?.iceLite ?? false);
+      const controlling = info?.iceLite ?? false;
+      this.#transports.ensure(controlling);
       if (type === 'offer') {
         this.#stableLines = this.#lines.map((l) => ({ ...l }));
         this.#lines = bindRemoteOffer(parsed, this.#lines, this.#transceivers, (kind) =>
           this.#addTransceiverInternal({ kind, direction: 'recvonly', track: null, streamIds: [] }, true),
         );
       }
-      if (info) this.#transports.applyRemote(info);
+      // RFC 9143: an offer's groups (or unbundled sections) get transports of their own; an
+      // answer picks among those we offered (the answerer-tagged section's for a bundle).
+      const groups = describedTransportGroups(parsed);
+      this.#transports.layout(groups, controlling, type === 'offer');
+      applyRemoteTransports(this.#transports, parsed, groups);
       const changed = this.#signaling.setRemote(type);
       const applied = { type, sdp, parsed };
       if (type === 'offer' || type === 'pranswer') this.#pendingRemote = applied;
@@ -338,7 +356,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
         this.#currentLocal = this.#pendingLocal;
         this.#pendingLocal = undefined;
         this.#pendingRemote = undefined;
-        this.#completeNegotiation(parsed, 'remote', info);
+        this.#completeNegotiation(parsed, 'remote');
       }
       this.#fireTracks(parsed);
       if (changed) safeDispatch(this, new Event('signalingstatechange'));
@@ -350,13 +368,17 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     return this.#chain.enqueue(() => {
       const remote = this.#pendingRemote ?? this.#currentRemote;
       if (!remote) throw invalidStateError('addIceCandidate before setRemoteDescription');
-      const io = this.#transports.io;
       const checked = checkTrickledCandidate(candidate, remote);
       if (checked === 'end') {
-        io?.run(() => io.transport.ice.endOfRemoteCandidates());
+        // W3C 4.4.1.6: the end of one section's candidates, or of all when none is named.
+        const mid = candidate?.sdpMid ?? null;
+        const slots = mid !== null ? [this.#transports.slotFor(mid)] : this.#transports.slots;
+        for (const slot of slots) slot?.io.run(() => slot.transport.ice.endOfRemoteCandidates());
         return;
       }
-      io?.run(() => io.transport.addRemoteCandidate(checked.value));
+      const mid = checked.sdpMid ?? this.#lines[checked.sdpMLineIndex ?? -1]?.mid;
+      const slot = this.#transports.slotFor(mid);
+      slot?.io.run(() => slot.transport.addRemoteCandidate(checked.value));
       remote.sdp = appendCandidate(remote.sdp, checked.text, checked.sdpMid);
     });
   }
@@ -376,7 +398,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       throw operationError(`a data channel with id ${channel.id} exists`);
     }
     this.#dataChannels.add(channel);
-    const manager = this.#transports.transport?.sctp;
+    const manager = this.#transports.dataSlot()?.transport.sctp;
     if (manager) this.#dataChannels.bind(manager, channel);
     const first = !this.#dataWanted;
     this.#dataWanted = true;
@@ -451,10 +473,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
 
   #createOfferNow(): string {
     this.#transports.ensure(true);
-    const parsed = buildOffer(
-      this.#linesForOffer(),
-      this.#descriptionContext(this.#localTransportParameters(true)),
-    );
+    const lines = this.#linesForOffer();
+    this.#transports.layout(offerGroups(this.#config.bundlePolicy, lines, this.#negotiated), true, true);
+    const parsed = buildOffer(lines, this.#descriptionContext(true));
     this.#lastOffer = serializeSdp(parsed);
     return this.#lastOffer;
   }
@@ -465,7 +486,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     const parsed = buildAnswer(
       remote.parsed,
       this.#lines,
-      this.#descriptionContext(this.#localTransportParameters(false)),
+      this.#descriptionContext(false),
       this.#answerSetupRole(remote.parsed),
     );
     this.#lastAnswer = serializeSdp(parsed);
@@ -477,44 +498,47 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   #describe(applied: AppliedDescription | undefined, local: boolean): RTCSessionDescription | null {
     if (!applied) return null;
     if (!local) return new RTCSessionDescription({ type: applied.type, sdp: applied.sdp });
-    const parsed = withGatheredCandidates(
+    const slots = this.#transports.slots;
+    let parsed = withGatheredCandidates(
       applied.parsed,
-      this.#transports.localCandidates,
-      this.#transports.gathering.state === 'complete',
+      slots[0]?.localCandidates ?? [],
+      this.#transports.gatheringState === 'complete',
     );
+    if (slots.length > 1) {
+      // Unbundled: each transport's candidates in the section that carries its parameters.
+      parsed = applied.parsed;
+      for (const s of slots) {
+        const mid = s.mids[0];
+        if (mid === undefined) continue;
+        const complete = s.gathering.state === 'complete';
+        parsed = withGatheredCandidates(parsed, s.localCandidates, complete, { mid, mids: s.mids });
+      }
+    }
     return new RTCSessionDescription({ type: applied.type, sdp: serializeSdp(parsed) });
   }
 
-  #descriptionContext(transport: {
-    ufrag: string;
-    pwd: string;
-    fingerprints: { algorithm: string; value: string }[];
-  }) {
+  #descriptionContext(offer: boolean): LocalDescriptionContext {
+    const fingerprints = this.#certificate.dtls
+      .getFingerprints(['sha-256'])
+      .map((f) => ({ algorithm: f.algorithm, value: f.value }));
+    const credentialsFor = (slot: TransportSlot) =>
+      this.#iceRestart.credentialsFor(
+        slot.id,
+        offer,
+        slot.transport.ice.localCredentials,
+        this.#pendingRemote?.sdp,
+        this.#currentRemote?.sdp,
+      );
+    const first = credentialsFor(this.#transports.slots[0]!);
     return {
       sessionId: this.#sessionId,
       sessionVersion: this.#sessionVersion++,
-      transport,
+      transport: { ufrag: first.ufrag, pwd: first.pwd, fingerprints },
+      transportFor: localParameters(this.#transports, fingerprints, credentialsFor),
       candidates: [],
       endOfCandidates: false,
       maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
     };
-  }
-
-  #localTransportParameters(offer: boolean): {
-    ufrag: string;
-    pwd: string;
-    fingerprints: { algorithm: string; value: string }[];
-  } {
-    const creds = this.#iceRestart.credentialsFor(
-      offer,
-      this.#transports.transport!.ice.localCredentials,
-      this.#pendingRemote?.sdp,
-      this.#currentRemote?.sdp,
-    );
-    const fingerprints = this.#certificate.dtls
-      .getFingerprints(['sha-256'])
-      .map((f) => ({ algorithm: f.algorithm, value: f.value }));
-    return { ufrag: creds.ufrag, pwd: creds.pwd, fingerprints };
   }
 
   /** RFC 8842 5.3: active when the offer allows it, except that an existing DTLS role is kept. */
@@ -533,6 +557,11 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   #applyLocalOffer(parsed: SessionDescription): void {
     this.#stableLines = this.#lines.map((l) => ({ ...l }));
     this.#lines = markLocalRejections(this.#linesForOffer(), parsed, true);
+    this.#transports.layout(
+      offerGroups(this.#config.bundlePolicy, this.#lines, this.#negotiated),
+      true,
+      true,
+    );
     this.#negotiationNeeded.clear();
     this.#applyLocalCredentials(parsed);
   }
@@ -540,42 +569,34 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   #applyLocalAnswer(parsed: SessionDescription, type: RTCSdpType): void {
     markLocalRejections(this.#lines, parsed, false);
     this.#applyLocalCredentials(parsed);
-    if (type === 'answer')
-      this.#completeNegotiation(parsed, 'local', readRemoteTransport(this.#pendingRemote!.parsed, 'offer'));
+    if (type === 'answer') this.#completeNegotiation(parsed, 'local');
   }
 
   /** An ICE restart takes effect when the description carrying the new ufrag is applied. */
   #applyLocalCredentials(parsed: SessionDescription): void {
-    const agentUfrag = this.#transports.transport?.ice.localCredentials.ufrag;
-    const creds = this.#iceRestart.takeApplied(ufragOf(serializeSdp(parsed)), agentUfrag);
-    if (creds) this.#transports.restartIce(creds);
+    for (const slot of this.#transports.slots) {
+      const agentUfrag = slot.transport.ice.localCredentials.ufrag;
+      const creds = this.#iceRestart.appliedFor(slot.id, appliedUfrag(parsed, slot), agentUfrag);
+      if (creds) this.#transports.restartIce(slot, creds);
+    }
+    this.#iceRestart.spent();
   }
 
   /**
    * Both descriptions are known (the answer was just applied on either side): media directions,
    * DTLS with its role from a=setup, and SCTP when a data section survived.
    */
-  #completeNegotiation(
-    answer: SessionDescription,
-    answerSide: 'local' | 'remote',
-    remoteOffer?: ReturnType<typeof readRemoteTransport>,
-  ): void {
+  #completeNegotiation(answer: SessionDescription, answerSide: 'local' | 'remote'): void {
     const remote =
       answerSide === 'remote' ? answer : (this.#currentRemote?.parsed ?? this.#pendingRemote?.parsed);
-    const remoteInfo = answerSide === 'remote' ? readRemoteTransport(answer, 'answer') : remoteOffer;
     this.#media.applyAnswer(answer, answerSide, this.#lines, remote);
-    if (!remoteInfo) return;
-    const ourSetup =
-      answerSide === 'local'
-        ? readRemoteTransport(answer, 'answer')?.setup
-        : remoteInfo.setup === 'active'
-          ? 'passive'
-          : 'active';
-    const role = ourSetup === 'active' ? 'client' : 'server';
-    const dataLine = this.#lines.find((l) => l.data);
-    const dataIndex = dataLine ? this.#lines.indexOf(dataLine) : -1;
-    const dataAccepted = dataIndex >= 0 && (answer.media[dataIndex]?.port ?? 0) !== 0;
-    this.#transports.startSecureTransport(role, remoteInfo, dataAccepted);
+    if (!remote) return;
+    const negotiated = negotiatedTransports(answer);
+    // Our own answer may have rejected sections or dropped some from a group.
+    if (answerSide === 'local') this.#transports.layout(negotiated.groups, false, false);
+    startSecureTransports(this.#transports, answer, answerSide, remote, this.#lines);
+    this.#transports.prune();
+    this.#negotiated = negotiated;
   }
 
   #fireTracks(remote: SessionDescription): void {

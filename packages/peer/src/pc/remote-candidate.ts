@@ -2,6 +2,7 @@ import { operationError } from '../errors.js';
 import { parseCandidate } from '../sdp/candidate.js';
 import type { SdpCandidate, SessionDescription } from '../sdp/model.js';
 import { SdpParseError } from '../sdp/parse-error.js';
+import { getIceParameters, getMid } from '../sdp/query.js';
 import type { RTCIceCandidate, RTCIceCandidateInit } from './ice-candidate.js';
 import { ufragOf } from './sdp-helpers.js';
 
@@ -48,7 +49,11 @@ export function checkTrickledCandidate(
     throw e;
   }
   const ufrag = candidate?.usernameFragment ?? parsed.ufrag;
-  const current = ufragOf(remote.sdp);
+  // Unbundled sections have credentials of their own: compare with the named section's.
+  const media = remote.parsed.media;
+  const section = sdpMid !== null ? media.find((m) => getMid(m) === sdpMid) : media[sdpMLineIndex ?? 0];
+  const current =
+    (section ? getIceParameters(section, remote.parsed).ufrag : undefined) ?? ufragOf(remote.sdp);
   if (ufrag && current && ufrag !== current)
     throw operationError('the candidate belongs to another ICE generation');
   return { value: text.startsWith('a=') ? text.slice(2) : text, text, sdpMid, sdpMLineIndex, parsed };

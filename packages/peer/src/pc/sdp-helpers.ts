@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LocalCandidate } from '@purertc/ice';
 import type { SdpCandidate, SessionDescription } from '../sdp/model.js';
+import { getMid } from '../sdp/query.js';
 
 /** The first a=ice-ufrag of a description's text. */
 export function ufragOf(sdp: string): string | undefined {
@@ -56,9 +57,14 @@ export function withGatheredCandidates(
   description: SessionDescription,
   candidates: readonly SdpCandidate[],
   complete: boolean,
+  /** Unbundled: the transport's tagged section and every section it carries. */
+  target?: { readonly mid: string; readonly mids: readonly string[] },
 ): SessionDescription {
   const parsed = structuredClone(description);
-  const firstLive = parsed.media.find((m) => m.port !== 0);
+  const midOf = getMid;
+  const firstLive = target
+    ? parsed.media.find((m) => m.port !== 0 && midOf(m) === target.mid)
+    : parsed.media.find((m) => m.port !== 0);
   if (firstLive) {
     const existing = new Set(
       firstLive.attributes
@@ -85,6 +91,7 @@ export function withGatheredCandidates(
     if (first && firstLive.port === 9) {
       for (const m of parsed.media) {
         if (m.port === 0) continue;
+        if (target && !target.mids.includes(midOf(m) ?? '')) continue;
         m.port = first.port;
         m.connections = [
           { netType: 'IN', addrType: first.address.includes(':') ? 'IP6' : 'IP4', address: first.address },

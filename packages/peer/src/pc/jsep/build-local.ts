@@ -28,6 +28,11 @@ export interface LocalDescriptionContext {
   sessionId: string;
   sessionVersion: number;
   transport: LocalTransportParameters;
+  /**
+   * The transport parameters of each section when they are not all `transport` (RFC 9429 5.2.1:
+   * sections on different transports carry different ICE credentials).
+   */
+  transportFor?: (mid: string) => LocalTransportParameters;
   candidates: SdpCandidate[];
   endOfCandidates: boolean;
   /** Our max-message-size (RFC 8841 6). */
@@ -47,13 +52,14 @@ function rejectedSection(kind: string, protocol: string, formats: string[], mid:
 }
 
 function transportInit(ctx: LocalDescriptionContext, mid: string, setup: DtlsSetupRole, first: boolean) {
+  const transport = ctx.transportFor?.(mid) ?? ctx.transport;
   const port = ctx.candidates[0]?.port;
   const address = ctx.candidates[0]?.address;
   return {
     mid,
-    iceUfrag: ctx.transport.ufrag,
-    icePwd: ctx.transport.pwd,
-    fingerprints: ctx.transport.fingerprints,
+    iceUfrag: transport.ufrag,
+    icePwd: transport.pwd,
+    fingerprints: transport.fingerprints,
     setup,
     // Chrome lists the candidates once, in the first bundled section (RFC 9143 7.1.3).
     candidates: first ? ctx.candidates : [],
@@ -201,13 +207,16 @@ export function buildAnswer(
     first = false;
   });
   // RFC 9143 7.3.1: the answer's group holds the offered group's mids that were accepted.
-  const offeredGroup = getBundleGroups(remote)[0];
-  const group = offeredGroup ? offeredGroup.filter((m) => accepted.includes(m)) : accepted;
+  // RFC 9143 7.3: each offered group keeps the mids that were accepted; an answer never bundles
+  // what the offer did not (an offer without BUNDLE gets one transport per section).
+  const groups = getBundleGroups(remote)
+    .map((g) => g.filter((m) => accepted.includes(m)))
+    .filter((g) => g.length > 0);
   return buildSessionDescription({
     sessionId: ctx.sessionId,
     sessionVersion: ctx.sessionVersion,
     media,
-    bundleGroups: group.length > 0 ? [group] : [],
+    bundleGroups: groups,
     extmapAllowMixed: getAttribute(remote, 'extmap-allow-mixed') !== undefined,
     msidStreamIds: [],
   });

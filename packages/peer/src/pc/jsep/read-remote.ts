@@ -6,10 +6,12 @@ import {
   getAttributes,
   getFingerprints,
   getIceParameters,
+  getMid,
   getSetupRole,
   isDataSection,
   isRejected,
 } from '../../sdp/query.js';
+import type { TransportGroup } from './transport-groups.js';
 
 /** What a remote description says about the bundle transport. */
 export interface RemoteTransportInfo {
@@ -49,17 +51,42 @@ export function readRemoteTransport(
     if (type !== 'offer' && setup === 'actpass')
       throw invalidAccessError('an answer may not use a=setup:actpass');
   }
-  const tagged = live[0];
+  // Everything as one transport: the first live section's parameters, every section's candidates.
+  return readGroupTransport(
+    desc,
+    live.map((m) => getMid(m) ?? String(desc.media.indexOf(m))),
+  );
+}
+
+/** What a remote description says about one transport group's transport (RFC 9143 7.2.1/7.3.1). */
+export interface RemoteGroupTransport extends RemoteTransportInfo {
+  readonly mids: TransportGroup;
+}
+
+/**
+ * The transport of a group of sections: ICE and DTLS parameters of its tagged (first) section,
+ * the candidates of all its sections, SCTP when it holds the data section. Undefined when none
+ * of the mids names a live section. Call readRemoteTransport first: it validates.
+ */
+export function readGroupTransport(
+  desc: SessionDescription,
+  mids: TransportGroup,
+): RemoteGroupTransport | undefined {
+  const members = desc.media.filter(
+    (m, index) => !isRejected(m) && mids.includes(getMid(m) ?? String(index)),
+  );
+  const tagged = members[0];
   if (!tagged) return undefined;
   const ice = getIceParameters(tagged, desc);
   const candidates: string[] = [];
   let endOfCandidates = false;
-  for (const m of live) {
+  for (const m of members) {
     for (const c of getAttributes(m, 'candidate'))
       candidates.push(`candidate:${formatCandidateValue(c.candidate)}`);
     if (getAttribute(m, 'end-of-candidates')) endOfCandidates = true;
   }
-  const info: RemoteTransportInfo = {
+  const info: RemoteGroupTransport = {
+    mids,
     ufrag: ice.ufrag!,
     pwd: ice.pwd!,
     iceLite: ice.lite,
@@ -69,7 +96,7 @@ export function readRemoteTransport(
     candidates,
     endOfCandidates,
   };
-  const data = live.find(isDataSection);
+  const data = members.find(isDataSection);
   if (data) {
     const port = getAttribute(data, 'sctp-port')?.port ?? getAttribute(data, 'sctpmap')?.port ?? 5000;
     // RFC 8841 6.1: without the attribute the peer accepts 64 KiB; 0 means no limit.

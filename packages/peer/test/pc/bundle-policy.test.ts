@@ -1,0 +1,209 @@
+import type { RtpPacket } from '@purertc/srtp';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  parseSdp,
+  type RTCBundlePolicy,
+  RTCPeerConnection,
+  type RTCTrackEvent,
+  type RtpPacketEvent,
+  RtpTrack,
+} from '../../src/index.js';
+import type { MLine } from '../../src/pc/jsep/m-line.js';
+import { describedTransportGroups, offerTransportGroups } from '../../src/pc/jsep/transport-groups.js';
+import {
+  channelOpen,
+  LOOPBACK,
+  nextChannel,
+  nextMessage,
+  trickle,
+  waitFor,
+  within,
+} from '../helpers/peers.js';
+
+const open: RTCPeerConnection[] = [];
+afterEach(() => {
+  for (const pc of open.splice(0)) pc.close();
+});
+
+function line(mid: string, kind: string, extra: Partial<MLine> = {}): MLine {
+  return { mid, kind, rejected: false, ...(kind === 'application' ? { data: true } : {}), ...extra };
+}
+
+describe('transport groups (RFC 9429 4.1.1 / 5.2.1, RFC 9143)', () => {
+  const lines = [line('0', 'audio'), line('1', 'video'), line('2', 'video'), line('3', 'application')];
+
+  it('an offer: max-bundle one transport, balanced one per media type, max-compat one per section', () => {
+    expect(offerTransportGroups('max-bundle', lines)).toEqual([['0', '1', '2', '3']]);
+    expect(offerTransportGroups('balanced', lines)).toEqual([['0'], ['1', '2'], ['3']]);
+    expect(offerTransportGroups('max-compat', lines)).toEqual([['0'], ['1'], ['2'], ['3']]);
+    expect(
+      offerTransportGroups('max-compat', [line('0', 'audio', { rejected: true }), line('1', 'video')]),
+    ).toEqual([['1']]);
+  });
+
+  it('a description: each BUNDLE group (live mids only), every other live section alone', () => {
+    const sdp = (group: string) =>
+      [
+        'v=0',
+        'o=- 1 1 IN IP4 127.0.0.1',
+        's=-',
+        't=0 0',
+        ...(group ? [group] : []),
+        ...['0', '1', '2', '3'].flatMap((mid) => [
+          `m=audio ${mid === '2' ? 0 : 9} UDP/TLS/RTP/SAVPF 111`,
+          'c=IN IP4 0.0.0.0',
+          `a=mid:${mid}`,
+          'a=rtpmap:111 opus/48000/2',
+        ]),
+        '',
+      ].join('\r\n');
+    expect(describedTransportGroups(parseSdp(sdp('a=group:BUNDLE 0 1 2')))).toEqual([['0', '1'], ['3']]);
+    expect(describedTransportGroups(parseSdp(sdp('')))).toEqual([['0'], ['1'], ['3']]);
+    expect(describedTransportGroups(parseSdp(sdp('a=group:BUNDLE 3 1\r\na=group:BUNDLE 0')))).toEqual([
+      ['0'],
+      ['3', '1'],
+    ]);
+  });
+});
+
+function rtp(seq: number, payloadType: number, payload: string): RtpPacket {
+  return {
+    marker: false,
+    payloadType,
+    sequenceNumber: seq,
+    timestamp: seq * 3000,
+    ssrc: 1,
+    csrcs: [],
+    extension: undefined,
+    payload: Buffer.from(payload),
+    paddingLength: 0,
+  };
+}
+
+function ufrags(sdp: string): string[] {
+  return [...sdp.matchAll(/a=ice-ufrag:(\S+)/g)].map((m) => m[1]!);
+}
+
+/** a (with `policy`) offers audio, two videos and data to b; `munge` edits the offer b sees. */
+async function call(policy: RTCBundlePolicy, munge: (sdp: string) => string = (s) => s) {
+  const a = new RTCPeerConnection({ ...LOOPBACK, bundlePolicy: policy });
+  const b = new RTCPeerConnection(LOOPBACK);
+  open.push(a, b);
+  const mids = { a: new Set<string>(), b: new Set<string>() };
+  for (const [pc, set] of [
+    [a, mids.a],
+    [b, mids.b],
+  ] as const) {
+    pc.addEventListener('icecandidate', (e) => {
+      const c = (e as unknown as { candidate: { sdpMid: string | null } | null }).candidate;
+      if (c?.sdpMid != null) set.add(c.sdpMid);
+    });
+  }
+  trickle(a, b);
+  const audio = new RtpTrack('audio');
+  const videos = [new RtpTrack('video'), new RtpTrack('video')];
+  const senders = [a.addTrack(audio), ...videos.map((v) => a.addTrack(v))];
+  const tracks: RTCTrackEvent[] = [];
+  b.ontrack = (e) => tracks.push(e);
+  const channel = a.createDataChannel('chat');
+  const incoming = nextChannel(b);
+  const offer = await a.createOffer();
+  await a.setLocalDescription(offer);
+  // Every transport of the offer gathers before b sees it (and trickles to b meanwhile).
+  await within(
+    waitFor(a, 'icegatheringstatechange', () => a.iceGatheringState === 'complete'),
+    10_000,
+    'a gathered',
+  );
+  const seen = munge(a.localDescription!.sdp);
+  await b.setRemoteDescription({ type: 'offer', sdp: seen });
+  await b.setLocalDescription(await b.createAnswer());
+  await a.setRemoteDescription(b.localDescription!);
+  await within(channelOpen(channel), 10_000, 'channel open');
+  const theirs = await within(incoming, 10_000, 'datachannel');
+  const echoed = nextMessage(theirs);
+  channel.send('over the data transport');
+  expect(await within(echoed, 5000, 'message')).toBe('over the data transport');
+  await within(
+    waitFor(a, 'connectionstatechange', () => a.connectionState === 'connected'),
+    10_000,
+    'a connected',
+  );
+  await within(
+    waitFor(b, 'connectionstatechange', () => b.connectionState === 'connected'),
+    10_000,
+    'b connected',
+  );
+  // One packet on each media section arrives at its own receiver.
+  const arrivals = tracks.map(
+    (t) =>
+      new Promise<string>((resolve) =>
+        t.track.addEventListener('rtp', (e) =>
+          resolve(`${t.transceiver.mid}:${Buffer.from((e as RtpPacketEvent).packet.payload).toString()}`),
+        ),
+      ),
+  );
+  [audio, ...videos].forEach((track, i) => {
+    const pt = senders[i]!.getParameters().codecs[0]!.payloadType;
+    track.writeRtp(rtp(i, pt, `media ${i}`));
+  });
+  const got = await within(Promise.all(arrivals), 5000, 'RTP on every section');
+  return { a, b, offer: offer.sdp!, seen, answer: b.localDescription!.sdp, mids, got };
+}
+
+describe('bundlePolicy between two purertc peers over loopback', () => {
+  it('max-bundle: one transport, one set of ICE credentials, candidates for the first section', async () => {
+    const r = await call('max-bundle');
+    expect(new Set(ufrags(r.offer)).size).toBe(1);
+    expect([...r.mids.a]).toEqual(['0']);
+    expect(r.answer).toContain('a=group:BUNDLE 0 1 2 3');
+    expect(r.got.sort()).toEqual(['0:media 0', '1:media 1', '2:media 2']);
+  });
+
+  it('balanced: the offer gives each media type its own credentials; the BUNDLE answer keeps one', async () => {
+    const r = await call('balanced');
+    const offered = ufrags(r.offer);
+    // audio, video, video, data: the two video sections share the video transport's.
+    expect(new Set(offered).size).toBe(3);
+    expect(offered[1]).toBe(offered[2]);
+    expect(r.offer).toContain('a=group:BUNDLE 0 1 2 3');
+    expect(r.answer).toContain('a=group:BUNDLE 0 1 2 3');
+    expect(new Set(ufrags(r.answer)).size).toBe(1);
+    expect(r.got.sort()).toEqual(['0:media 0', '1:media 1', '2:media 2']);
+    // Once BUNDLE is accepted, a's later offers carry one transport again (RFC 9429 5.2.2).
+    const again = await r.a.createOffer();
+    expect(new Set(ufrags(again.sdp!)).size).toBe(1);
+  });
+
+  it('max-compat: every section its own credentials and candidates until BUNDLE is accepted', async () => {
+    const r = await call('max-compat');
+    expect(new Set(ufrags(r.offer)).size).toBe(4);
+    expect([...r.mids.a].sort()).toEqual(['0', '1', '2', '3']);
+    // localDescription lists each transport's candidates in its own section.
+    const sections = r.seen.split(/^m=/m).slice(1);
+    expect(sections.map((m) => /a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1/.test(m))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(new Set(sections.map((m) => / 127\.0\.0\.1 (\d+) typ host/.exec(m)?.[1])).size).toBe(4);
+    expect(r.answer).toContain('a=group:BUNDLE 0 1 2 3');
+    expect(r.got.sort()).toEqual(['0:media 0', '1:media 1', '2:media 2']);
+  });
+
+  it('an offer without BUNDLE is answered with one ICE + DTLS transport per section', async () => {
+    const r = await call('max-compat', (sdp) => sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, ''));
+    expect(r.seen).not.toContain('a=group:BUNDLE');
+    // RFC 9143 7.3: the answerer does not bundle what was not offered bundled.
+    expect(r.answer).not.toContain('a=group:BUNDLE');
+    expect(new Set(ufrags(r.answer)).size).toBe(4);
+    // b's candidates are tagged with the section whose transport found them.
+    expect([...r.mids.b].sort()).toEqual(['0', '1', '2', '3']);
+    expect(r.got.sort()).toEqual(['0:media 0', '1:media 1', '2:media 2']);
+    // Each transport did its own DTLS handshake with the same certificate fingerprint.
+    const fingerprints = new Set([...r.answer.matchAll(/a=fingerprint:(\S+ \S+)/g)].map((m) => m[1]));
+    expect(fingerprints.size).toBe(1);
+    expect(r.b.iceConnectionState).toMatch(/connected|completed/);
+  });
+});
