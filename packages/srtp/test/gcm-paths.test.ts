@@ -38,7 +38,8 @@ function rtpPacket(seq: number, ssrc: number, headerWords: number, payload: Uint
 describe('AES-GCM JS path with batched keystreams', () => {
   it('equals Node GCM for interleaved SSRCs, ROCs, batch edges, reordering and growing payloads', () => {
     const packetArb = fc.record({
-      ssrc: fc.constantFrom(1, 2, 3, 4, 5, 0xffffffff),
+      // More SSRCs than the keystream keeps batches for, so batches are evicted too.
+      ssrc: fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xffffffff),
       roc: fc.constantFrom(0, 1, 0xffff, 0x10000, 0xffffffff),
       seq: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0, 15, 16, 17, 0xfff0, 0xffff)),
       headerWords: fc.integer({ min: 0, max: 9 }),
@@ -48,7 +49,7 @@ describe('AES-GCM JS path with batched keystreams', () => {
       fc.property(
         fc.constantFrom(16, 32),
         fc.uint8Array({ minLength: 44, maxLength: 44 }),
-        fc.array(fc.tuple(packetArb, fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(packetArb, fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 24 }),
         (keyLength, material, runs) => {
           const { paths, node } = transforms(material.subarray(0, keyLength), material.subarray(32));
           for (const [p, run] of runs) {
