@@ -1,6 +1,6 @@
 import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
-import { serializeCandidate } from '../src/index.js';
+import { StunClass, StunMessage, serializeCandidate } from '../src/index.js';
 import { SimIceEndpoint, signal } from './support/sim-agent.js';
 
 function seeded(seed: number): (n: number) => Uint8Array {
@@ -104,19 +104,23 @@ describe('ICE restart offered by the peer, in the order Chrome drives it', () =>
   });
 });
 
+// Found by Chrome interop: a triggered check answering the peer's early check carried the peer's
+// old ufrag to its new candidate; Chrome answered 401 and kept the connection it had nominated
+// with our old credentials, so the new generation never completed on our side.
 describe('ICE restart offered by us, the peer checking before its answer reaches us', () => {
-  it('converges on the new generation, with no check left failed or in flight from before the answer', () => {
+  it('answers the early checks, checks back only once the answer names their sender, then converges', () => {
     const { net, chrome, ours } = connectedPair(9);
     ours.agent.restart(); // our offer
     describeTo(ours, chrome);
     chrome.agent.restart(); // Chrome's answer, applied on its side: it checks us at once
-    net.runUntil(() => ours.agent.checkList.some((p) => p.stats.requestsSent > 0), { timeoutMs: 2000 });
-    // Our triggered checks still carry Chrome's old credentials.
-    const early = ours.agent.checkList.filter((p) => p.stats.requestsSent > 0);
-    expect(early.length).toBeGreaterThan(0);
+    const answered = ours.agent.stats.responsesSent;
+    net.runUntil(() => ours.agent.stats.responsesSent > answered, { timeoutMs: 2000 });
     net.runUntil(() => false, { timeoutMs: 200 });
+    expect(ours.agent.stats.responsesSent).toBeGreaterThan(answered);
+    // RFC 8445 section 7.3: the USERNAME names a sender ufrag we have no password for yet.
+    expect(ours.agent.checkList.every((p) => p.stats.requestsSent === 0)).toBe(true);
     describeTo(chrome, ours); // the answer arrives
-    expect(ours.agent.checkList.some((p) => p.state === 'failed' || p.state === 'in-progress')).toBe(false);
+    expect(ours.agent.checkList.some((p) => p.state === 'failed')).toBe(false);
     const start = net.now;
     expect(net.runUntil(() => usesNewGeneration(ours, chrome), { timeoutMs: 5000 })).toBe(true);
     expect(net.now - start).toBeLessThan(1000);
@@ -126,6 +130,59 @@ describe('ICE restart offered by us, the peer checking before its answer reaches
 // Found by Chrome interop: a check sent between Chrome's restart offer and our answer carried our
 // old ufrag; Chrome bound a peer-reflexive candidate to it and never answered our new checks.
 describe('ICE restart offered by the peer, before our answer is applied', () => {
+  // Found by Chrome interop: Chrome keeps one connection per remote address, so its connection to
+  // our (unchanged) address stays bound to our old ufrag after our answer; it answers our new
+  // ufrag with 401 and goes on checking and nominating with the old one.
+  it('completes the restart on a pair the peer keeps checking with our previous ufrag', () => {
+    const { net, chrome, ours } = connectedPair(17);
+    chrome.agent.restart(); // Chrome's offer; it keeps our current credentials and candidates
+    for (const c of ours.agent.localCandidateList) chrome.agent.addRemoteCandidate(serializeCandidate(c));
+    chrome.flush();
+    net.runUntil(() => false, { timeoutMs: 300 });
+    const oldUfrag = ours.agent.localCredentials.ufrag;
+    describeTo(chrome, ours); // setRemoteDescription(offer)
+    ours.agent.restart(); // setLocalDescription(answer): Chrome never adopts it on this connection
+    const newUfrag = ours.agent.localCredentials.ufrag;
+    expect(newUfrag).not.toBe(oldUfrag);
+    chrome.dropInbound = (data) => {
+      const m = StunMessage.tryParse(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      return m?.messageClass === StunClass.Request && m.username()?.endsWith(`:${newUfrag}`) === true;
+    };
+    expect(net.runUntil(() => usesNewGeneration(ours, chrome), { timeoutMs: 5000 })).toBe(true);
+    const selected = ours.agent.checkList.find((p) => p.nominated && p.state === 'succeeded');
+    expect(selected).toBeDefined();
+    expect(ours.agent.state === 'connected' || ours.agent.state === 'completed').toBe(true);
+    // Consent keeps flowing on it with the credentials Chrome knows (RFC 7675).
+    const answered = ours.agent.selectedPair!.stats.responsesReceived;
+    net.runUntil(() => false, { timeoutMs: 12_000 });
+    expect(ours.agent.state === 'connected' || ours.agent.state === 'completed').toBe(true);
+    expect(ours.agent.selectedPair!.stats.responsesReceived).toBeGreaterThan(answered);
+  });
+
+  // Found by Chrome interop: Chrome restarting keeps our candidates and checks them at once with
+  // its new ufrag and our current one, nominating before its offer reaches us.
+  it("answers checks from the peer's new generation before its offer, and checks back only after", () => {
+    const { net, chrome, ours } = connectedPair(13);
+    chrome.agent.restart();
+    for (const c of ours.agent.localCandidateList) chrome.agent.addRemoteCandidate(serializeCandidate(c));
+    chrome.flush();
+    const checks = ours.agent.stats.checksSent;
+    const answered = ours.agent.stats.responsesSent;
+    net.runUntil(() => false, { timeoutMs: 500 });
+    expect(ours.agent.stats.responsesSent).toBeGreaterThan(answered);
+    expect(ours.agent.stats.checksSent).toBe(checks);
+    describeTo(chrome, ours); // setRemoteDescription(offer)
+    ours.agent.restart(); // setLocalDescription(answer)
+    describeTo(ours, chrome);
+    // Our first checks go out with both new ufrags (Chrome then renominates on them; our own agent
+    // as the offerer keeps the pair it nominated early, which is why convergence is not asserted).
+    expect(net.runUntil(() => ours.agent.stats.checksSent > checks, { timeoutMs: 1000 })).toBe(true);
+    const sent = ours.agent.checkList.filter((p) => p.stats.requestsSent > 0);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((p) => p.local.ufrag === ours.agent.localCredentials.ufrag)).toBe(true);
+    expect(ours.agent.state === 'connected' || ours.agent.state === 'completed').toBe(true);
+  });
+
   it('sends no check until our own new credentials exist, then checks with them', () => {
     const { net, chrome, ours } = connectedPair(11);
     chrome.agent.restart();

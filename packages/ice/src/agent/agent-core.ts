@@ -9,6 +9,7 @@ import { buildBindingRequest, buildErrorResponse } from './checks.js';
 import { nextConnectionState } from './connection-state.js';
 import { ConsentMonitor } from './consent.js';
 import { type Credentials, makeCredentials } from './credentials.js';
+import { EarlyChecks } from './early-checks.js';
 import { LocalCandidateFactory } from './local-candidates.js';
 import type { CandidatePair } from './pair.js';
 import { RemoteCandidateSet } from './remote-candidates.js';
@@ -67,6 +68,8 @@ export class AgentCore {
   /** The credentials before the last restart, still answered until a new pair is selected. */
   previousLocal: Credentials | undefined;
   remote: Credentials | undefined;
+  /** The peer is an ICE-lite agent (RFC 8445 6.1.1): then we control, whoever offers. */
+  remoteLite = false;
 
   readonly localCandidates: LocalCandidate[] = [];
   readonly remotes: RemoteCandidateSet;
@@ -77,6 +80,7 @@ export class AgentCore {
   readonly list: CheckList;
   readonly transactions: TransactionTable;
   readonly consent: ConsentMonitor;
+  readonly earlyChecks = new EarlyChecks(16);
 
   selected: CandidatePair | undefined;
   nominationDone = false;
@@ -202,7 +206,7 @@ export class AgentCore {
         : candidatePriority('prflx', localPreference);
     const bytes = buildBindingRequest({
       transactionId: id,
-      username: `${remote.ufrag}:${this.local.ufrag}`,
+      username: `${remote.ufrag}:${(pair.boundLocal ?? this.local).ufrag}`,
       priority,
       controlling: this.controlling,
       tieBreaker: this.tieBreaker,

@@ -2,7 +2,7 @@ import { sameTransportAddress, type TransportAddress } from '../stun/address.js'
 import { StunClass, StunMethod } from '../stun/constants.js';
 import { StunIntegrityKey } from '../stun/integrity.js';
 import { StunMessage } from '../stun/message.js';
-import { AgentCore } from './agent-core.js';
+import { AgentCore, log } from './agent-core.js';
 import { type IceCandidate, isIpAddress, parseCandidate } from './candidate.js';
 import {
   canNominate,
@@ -12,7 +12,7 @@ import {
   paceChecks,
   retransmit,
 } from './checking.js';
-import { handleBindingRequest } from './inbound-request.js';
+import { handleBindingRequest, replayEarlyChecks } from './inbound-request.js';
 import { handleBindingResponse } from './inbound-response.js';
 import { acceptRestartAnswer, beginRestart } from './restart.js';
 import type {
@@ -75,9 +75,15 @@ export class IceAgent {
 
   // ---- configuration inputs ----
 
-  setRemoteCredentials(credentials: IceCredentials): void {
+  /**
+   * The peer's ICE parameters from its description; `remote.lite` when it declared `a=ice-lite`
+   * (RFC 8839 section 5.3), which keeps us controlling across restarts.
+   */
+  setRemoteCredentials(credentials: IceCredentials, remote: { readonly lite?: boolean } = {}): void {
     const core = this.core;
+    if (remote.lite !== undefined) core.remoteLite = remote.lite;
     if (core.remote && core.remote.ufrag === credentials.ufrag && core.remote.pwd === credentials.pwd) return;
+    log('remote credentials %s (was %s)', credentials.ufrag, core.remote?.ufrag);
     if (core.remote && core.remote.ufrag !== credentials.ufrag) {
       // RFC 8445 section 9: a new remote ufrag is either the answer to our restart or a restart
       // of the peer's own, even one offered before our previous restart selected a pair.
@@ -89,6 +95,7 @@ export class IceAgent {
       pwd: credentials.pwd,
       key: StunIntegrityKey.shortTerm(credentials.pwd),
     };
+    replayEarlyChecks(core, credentials.ufrag, core.lastNow);
   }
 
   /** Adds a gathered local candidate; returns it with its priority and foundation. */
@@ -129,6 +136,14 @@ export class IceAgent {
       core.stats.malformed++;
       return false;
     }
+    log(
+      'remote candidate %s %s:%d ufrag %s (remote %s)',
+      c.type,
+      c.address,
+      c.port,
+      c.ufrag,
+      core.remote?.ufrag,
+    );
     if (core.remote && c.ufrag !== undefined && c.ufrag !== core.remote.ufrag) return false;
     if (c.component !== 1) return false;
     if (!isIpAddress(c.address)) {
@@ -181,6 +196,7 @@ export class IceAgent {
    */
   restart(credentials?: IceCredentials): IceCredentials {
     beginRestart(this.core, true, credentials);
+    log('restart: local ufrag %s', this.core.local.ufrag);
     return this.localCredentials;
   }
 

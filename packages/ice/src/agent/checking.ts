@@ -1,4 +1,4 @@
-import type { AgentCore } from './agent-core.js';
+import { type AgentCore, log } from './agent-core.js';
 import { buildIndication } from './checks.js';
 import type { CandidatePair } from './pair.js';
 
@@ -43,6 +43,15 @@ function sendCheck(core: AgentCore, pair: CandidatePair, now: number, useCandida
   pair.state = 'in-progress';
   core.transactions.add(tx);
   core.transmit(pair, tx.bytes, now, true);
+  if (log.enabled)
+    log(
+      'check %s:%s -> %s:%d%s',
+      core.remote.ufrag,
+      core.local.ufrag,
+      pair.remote.address,
+      pair.remote.port,
+      useCandidate ? ' USE-CANDIDATE' : '',
+    );
   core.stats.checksSent++;
   pair.stats.requestsSent++;
 }

@@ -1,7 +1,7 @@
 import { sameTransportAddress, type TransportAddress } from '../stun/address.js';
 import { StunClass, StunErrorCode } from '../stun/constants.js';
 import type { StunMessage } from '../stun/message.js';
-import type { AgentCore } from './agent-core.js';
+import { type AgentCore, log } from './agent-core.js';
 import type { CandidatePair } from './pair.js';
 import type { Transaction } from './transactions.js';
 import type { LocalCandidate } from './types.js';
@@ -19,6 +19,15 @@ export function handleBindingResponse(
     core.stats.unknownTransaction++;
     return;
   }
+  if (log.enabled)
+    log(
+      '%s response from %s:%d: class %d code %s',
+      tx.kind,
+      from.address,
+      from.port,
+      msg.messageClass,
+      msg.errorCode()?.code,
+    );
   // RFC 8445 section 7.2.5.1 / RFC 8489 section 6.3: responses must carry valid integrity.
   if (!msg.verifyIntegrity(tx.key)) {
     core.stats.unauthenticated++;

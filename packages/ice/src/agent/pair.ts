@@ -1,5 +1,6 @@
 import type { IceCandidate } from './candidate.js';
 import { pairPriority } from './candidate.js';
+import type { Credentials } from './credentials.js';
 import type { CandidatePairInfo, CandidatePairState, CandidatePairStats, LocalCandidate } from './types.js';
 
 /** A candidate pair in the check list (RFC 8445 section 6.1.2). */
@@ -12,6 +13,11 @@ export class CandidatePair implements CandidatePairInfo {
   nominating = false;
   /** The address the peer saw our check come from (XOR-MAPPED-ADDRESS of the response). */
   mappedAddress?: { address: string; port: number };
+  /**
+   * Our credentials of an earlier generation that the peer still checks this pair with (see
+   * inbound-request.ts): our requests on it then carry them too. Undefined: the current ones.
+   */
+  boundLocal: Credentials | undefined;
   priority: bigint;
   readonly stats: CandidatePairStats = {
     requestsSent: 0,

@@ -19,14 +19,14 @@ export type RequestCheck =
 export function checkRequest(
   msg: StunMessage,
   current: Credentials,
-  previous: Credentials | undefined,
+  older: readonly (Credentials | undefined)[],
 ): RequestCheck {
   const username = msg.username();
   if (username === undefined || msg.integrityOffset < 0) return { ok: false, code: StunErrorCode.BadRequest };
   const colon = username.indexOf(':');
   const ufrag = colon < 0 ? username : username.slice(0, colon);
   const credentials =
-    ufrag === current.ufrag ? current : previous && ufrag === previous.ufrag ? previous : undefined;
+    ufrag === current.ufrag ? current : older.find((c) => c !== undefined && c.ufrag === ufrag);
   if (!credentials || !msg.verifyIntegrity(credentials.key))
     return { ok: false, code: StunErrorCode.Unauthorized };
   const unknown = msg.unknownComprehensionRequired();

@@ -21,10 +21,23 @@ export function beginRestart(core: AgentCore, newLocal: boolean, credentials?: I
   // Answering the peer's restart (RFC 8445 9, RFC 9429 5.3.1): the candidates that came with its
   // offer are already of the new generation; dropping them would leave only what its checks teach.
   const keepRemotes = newLocal && core.remoteRestartedFirst;
+  // RFC 8445 section 6.1.1's rule applied to each restart, as libwebrtc does: the agent offering
+  // the restart controls unless it is lite; answering one, we follow. Keeping the old roles made
+  // both sides controlling after a Chrome restart offer, and the 487 that settled it left Chrome
+  // controlled on a pair bound to our old ufrag, answering our new checks with 401.
+  if (!core.lite) {
+    if (!newLocal) core.switchRole(core.remoteLite);
+    else if (!keepRemotes) core.switchRole(true);
+  }
   core.remoteRestartedFirst = !newLocal;
   core.awaitingRestartAnswer = newLocal && !keepRemotes;
   core.restarting = core.selected !== undefined;
   core.transactions.removeWhere((t) => t.kind === 'check');
+  // Answering the peer's restart: what it nominated in its new generation before our answer (on
+  // our old credentials) stays nominated; the pairs are formed again below.
+  const nominatedByPeer = keepRemotes
+    ? new Set(core.list.pairs.filter((p) => p.nominateOnSuccess || p.nominated).map((p) => p.key))
+    : undefined;
   core.list.clear();
   if (!keepRemotes) {
     core.remotes.clear();
@@ -47,7 +60,10 @@ export function beginRestart(core: AgentCore, newLocal: boolean, credentials?: I
   }
   if (keepRemotes) {
     for (const local of core.localCandidates)
-      for (const remote of core.remotes.list) core.formPair(local, remote);
+      for (const remote of core.remotes.list) {
+        const pair = core.formPair(local, remote);
+        if (pair && nominatedByPeer?.has(pair.key)) pair.nominateOnSuccess = true;
+      }
   }
   if (!core.selected && core.connectionState !== 'new') core.setState('checking');
   core.updateState(core.lastNow);

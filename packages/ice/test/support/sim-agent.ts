@@ -23,6 +23,8 @@ export class SimIceEndpoint {
   peer: SimIceEndpoint | undefined;
   /** When false, candidates are not trickled to the peer (the test signals them itself). */
   trickle = true;
+  /** Datagrams for which this returns true never reach the agent (a peer's quirks, in tests). */
+  dropInbound: ((data: Uint8Array) => boolean) | undefined;
   private readonly removeTimer: () => void;
 
   constructor(
@@ -44,6 +46,7 @@ export class SimIceEndpoint {
   bindHost(socketId = `s${this.sockets.size}`): SimSocket {
     const socket = this.host.bind((d, now) => {
       if (this.pendingSrflx?.(d.data)) return;
+      if (this.dropInbound?.(d.data)) return;
       this.agent.handleDatagram(socketId, { address: d.from.host, port: d.from.port }, d.data, now);
       this.flush();
     });
