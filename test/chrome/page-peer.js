@@ -26,6 +26,28 @@ window.lab = (() => {
       });
     });
 
+  const ufragOf = (sdp) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+  /**
+   * setLocalDescription, then the description with every candidate. After an ICE restart the
+   * gathering state still reads `complete` from the previous generation for a moment, so a
+   * restart waits for the new generation's end-of-candidates instead.
+   */
+  const applyLocalGathered = async () => {
+    const before = ufragOf(pc.localDescription?.sdp);
+    const ended = new Promise((resolve) => {
+      const onCandidate = (e) => {
+        if (e.candidate) return;
+        pc.removeEventListener('icecandidate', onCandidate);
+        resolve();
+      };
+      pc.addEventListener('icecandidate', onCandidate);
+    });
+    await pc.setLocalDescription();
+    const after = ufragOf(pc.localDescription?.sdp);
+    if (before !== undefined && after !== before) await ended;
+    else await gathered();
+  };
+
   const hex = async (bytes) =>
     [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
       .map((b) => b.toString(16).padStart(2, '0'))
@@ -161,14 +183,12 @@ window.lab = (() => {
     },
     async offer(options) {
       if (options?.iceRestart) pc.restartIce();
-      await pc.setLocalDescription();
-      await gathered();
+      await applyLocalGathered();
       return loopbackOnly(pc.localDescription.sdp);
     },
     async answer(sdp) {
       await pc.setRemoteDescription({ type: 'offer', sdp });
-      await pc.setLocalDescription();
-      await gathered();
+      await applyLocalGathered();
       return loopbackOnly(pc.localDescription.sdp);
     },
     async accept(sdp) {
