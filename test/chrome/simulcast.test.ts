@@ -167,6 +167,21 @@ describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into p
         .join(' ')}`,
     );
     expect(receiver.requestKeyFrame(flowing[0]![0])).toBe(true);
+    // Receive-only: our XR RRTR is answered by Chrome's DLRR (RFC 3611), giving an RTT.
+    const remoteOut = await poll(
+      async () =>
+        [...(await pc.getStats()).values()].find(
+          (s) => s.type === 'remote-outbound-rtp' && Number(s.roundTripTimeMeasurements ?? 0) > 0,
+        ),
+      (v) => v !== undefined,
+      'remote-outbound-rtp roundTripTime from XR DLRR',
+      10_000,
+    );
+    expect(Number(remoteOut!.roundTripTime)).toBeGreaterThanOrEqual(0);
+    expect(Number(remoteOut!.roundTripTime)).toBeLessThan(1);
+    console.log(
+      `receive-only RTT from Chrome's DLRR: ${(Number(remoteOut!.roundTripTime) * 1000).toFixed(2)} ms`,
+    );
   });
 
   it('transport-cc feedback lets Chrome raise its estimate (availableOutgoingBitrate) above what it has without', async () => {

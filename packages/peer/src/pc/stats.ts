@@ -279,6 +279,8 @@ export function collectStats(s: StatsSources): RTCStatsReport {
           bytesSent: remoteSender.bytesSent,
           remoteTimestamp: remoteSender.remoteTimestampMs,
           reportsSent: remoteSender.reportsSent,
+          // RFC 3611 DLRR answering our RRTR while we only receive (webrtc-stats 7.6).
+          ...(inbound?.receiverRtt ?? {}),
         });
       }
     }

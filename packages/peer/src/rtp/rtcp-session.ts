@@ -5,16 +5,18 @@ import {
   parseRtcp,
   type RtcpPacket,
   type RtcpReportBlock,
+  type RtcpXrBlock,
   serializeRtcp,
 } from '@purertc/srtp';
 import { rtxApt, type SdpCodec } from '../sdp/codecs.js';
 import { readTransportSequence } from './find-extension.js';
 import { NackGenerator, nackItemsFromSequences, sequencesFromNackItems } from './nack.js';
-import { compactNtp, ntpToUnixMs } from './ntp.js';
+import { compactNtp, msToCompact, ntpFromUnixMs, ntpToUnixMs, roundTripTimeMs } from './ntp.js';
 import { OutboundStream } from './outbound-stream.js';
 import { ReceiveStatistics } from './receive-statistics.js';
 import { unwrapRtxPacket } from './send-history.js';
 import { TransportCcFeedbackGenerator } from './transport-cc-feedback.js';
+import { type DlrrItem, dlrrBlock, readDlrr, readRrtr, rrtrBlock } from './xr.js';
 
 const log = debuglog('purertc:peer');
 
@@ -27,6 +29,8 @@ export const AUDIO_REPORT_INTERVAL_MS = 5000;
 const SDES_CNAME = 1;
 /** RFC 3550 6.4.1: at most 31 report blocks per SR/RR. */
 const MAX_REPORT_BLOCKS = 31;
+/** Remote RRTRs waiting for our DLRR; more senders than this in one session is not plausible. */
+const MAX_PENDING_RRTR = 32;
 
 /** One negotiated m= section as RTCP sees it. */
 export interface RtcpSection {
@@ -57,6 +61,11 @@ export interface InboundStream {
   firSequence: number;
   /** From the remote's latest SR (webrtc-stats remote-outbound-rtp). */
   remoteSender?: { packetsSent: number; bytesSent: number; remoteTimestampMs: number; reportsSent: number };
+  /**
+   * RTT measured as a receive-only participant: our XR RRTR answered by the remote's DLRR
+   * (RFC 3611 4.4/4.5; webrtc-stats remote-outbound-rtp roundTripTime), seconds.
+   */
+  receiverRtt?: { roundTripTime: number; totalRoundTripTime: number; roundTripTimeMeasurements: number };
 }
 
 export type RtcpOutput = { type: 'rtp'; packet: Uint8Array } | { type: 'rtcp'; packet: Uint8Array };
@@ -91,6 +100,13 @@ export class RtcpSession {
   readonly #transportCc = new TransportCcFeedbackGenerator();
   /** The SSRC named as media source in transport-cc feedback (the latest one carrying the extension). */
   #transportCcMediaSsrc = 0;
+  /** RFC 3611 4.5: the latest RRTR per remote SSRC (compact NTP) and when it arrived. */
+  readonly #pendingRrtr = new Map<number, { lastReceiverReport: number; at: number }>();
+  /**
+   * RFC 3611 4.4: while we send no media, our reports carry an XR RRTR so the remote's DLRR gives
+   * us an RTT (for NACK pacing); Chrome offers this as `a=rtcp-xr:rcvr-rtt=all`.
+   */
+  receiverReferenceTime = true;
   /** SSRCs we said BYE for: no more SRs for them. */
   readonly #ended = new Set<number>();
   #sections: readonly RtcpSection[] = [];
@@ -405,12 +421,30 @@ export class RtcpSession {
       });
       ssrcs.push(stream.ssrc);
     }
-    if (packets.length === 0) {
+    const receiveOnly = packets.length === 0;
+    if (receiveOnly) {
       const ssrc = this.#senderSsrc();
       packets.push({ type: 'rr', ssrc, reports: blocks, profileExtension: new Uint8Array(0) });
       ssrcs.push(ssrc);
     }
     packets.push(this.#sdes(ssrcs));
+    const xrBlocks: RtcpXrBlock[] = [];
+    if (receiveOnly && this.receiverReferenceTime && this.#inbound.size > 0) {
+      xrBlocks.push(rrtrBlock(ntpFromUnixMs(wallClockMs)));
+    }
+    if (this.#pendingRrtr.size > 0) {
+      const items: DlrrItem[] = [];
+      for (const [ssrc, r] of this.#pendingRrtr) {
+        items.push({
+          ssrc,
+          lastReceiverReport: r.lastReceiverReport,
+          delaySinceLastReceiverReport: msToCompact(now - r.at),
+        });
+      }
+      this.#pendingRrtr.clear();
+      xrBlocks.push(dlrrBlock(items));
+    }
+    if (xrBlocks.length > 0) packets.push({ type: 'xr', ssrc: ssrcs[0]!, blocks: xrBlocks });
     return packets;
   }
 
@@ -458,6 +492,9 @@ export class RtcpSession {
         this.#sectionBySsrc.get(p.mediaSsrc)?.onKeyFrameRequest('pli');
         break;
       }
+      case 'xr':
+        this.#extendedReport(p.ssrc, p.blocks, now, wallClockMs);
+        break;
       case 'bye':
         for (const ssrc of p.ssrcs) {
           const inbound = this.#inbound.get(ssrc);
@@ -480,6 +517,35 @@ export class RtcpSession {
       default:
         log('rtcp %s ignored', p.type);
         break;
+    }
+  }
+
+  /** RFC 3611 4.4/4.5: remember RRTRs for our DLRR; take an RTT from a DLRR naming us. */
+  #extendedReport(ssrc: number, blocks: readonly RtcpXrBlock[], now: number, wallClockMs: number): void {
+    for (const block of blocks) {
+      const rrtr = readRrtr(block);
+      if (rrtr) {
+        if (this.#pendingRrtr.size < MAX_PENDING_RRTR || this.#pendingRrtr.has(ssrc)) {
+          this.#pendingRrtr.set(ssrc, { lastReceiverReport: compactNtp(rrtr), at: now });
+        }
+        continue;
+      }
+      const ours = new Set([this.#senderSsrc(), ...this.#outbound.keys()]);
+      for (const item of readDlrr(block)) {
+        if (!ours.has(item.ssrc)) continue;
+        const arrival = compactNtp(ntpFromUnixMs(wallClockMs));
+        const rtt = roundTripTimeMs(arrival, item.lastReceiverReport, item.delaySinceLastReceiverReport);
+        if (rtt === undefined) continue;
+        this.#rttMs = rtt;
+        for (const inbound of this.#inbound.values()) {
+          const prev = inbound.receiverRtt;
+          inbound.receiverRtt = {
+            roundTripTime: rtt / 1000,
+            totalRoundTripTime: (prev?.totalRoundTripTime ?? 0) + rtt / 1000,
+            roundTripTimeMeasurements: (prev?.roundTripTimeMeasurements ?? 0) + 1,
+          };
+        }
+      }
     }
   }
 
