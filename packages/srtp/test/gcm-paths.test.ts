@@ -74,6 +74,24 @@ describe('AES-GCM JS path with batched keystreams', () => {
     );
   });
 
+  it('gives payloads too large to batch their own keystream without disturbing the batch', () => {
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);
+    const { paths, node } = transforms(key, new Uint8Array(12).fill(0x5a));
+    const js = paths[0]!;
+    [100, 2000, 100, 4000, 50, 1536, 1537, 20].forEach((size, i) => {
+      const seq = 30 + i;
+      const plain = rtpPacket(
+        seq,
+        9,
+        0,
+        Uint8Array.from({ length: size }, (_, k) => k ^ i),
+      );
+      const sealed = node.protectRtp(plain, 12, 9, 3, seq);
+      expect(toHex(js.protectRtp(plain, 12, 9, 3, seq))).toBe(toHex(sealed));
+      expect(toHex(js.unprotectRtp(sealed, 12, 9, 3, seq)!)).toBe(toHex(plain));
+    });
+  });
+
   it('serves each packet the AES-CTR blocks of its own IV (RFC 7714 8.1)', () => {
     const key = Uint8Array.from({ length: 16 }, (_, i) => i * 3);
     const salt = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);

@@ -8,12 +8,19 @@ const BATCH = 16;
  * evicted before use, which costs sixteen packets' AES per packet but stays correct.
  */
 const SLOTS = 8;
+/**
+ * Largest stride batched (J0 plus a 1536-byte payload): sixteen packets of keystream for larger
+ * payloads would be a large speculative allocation, so those get one packet's keystream each.
+ */
+const MAX_BATCHED_BLOCKS = 97;
 
 interface Slot {
   ssrc: number;
   roc: number;
-  /** First sequence number of the batch (a multiple of BATCH), or -1 when empty. */
+  /** First sequence number of the batch (a multiple of BATCH unless count is 1), or -1 when empty. */
   base: number;
+  /** Packets in the batch: BATCH, or 1 for a payload too large to speculate on. */
+  count: number;
   /** Keystream blocks per packet: E(K, J0) then the payload's counter blocks. */
   perPacket: number;
   keystream: Uint8Array;
@@ -53,6 +60,7 @@ export class GcmRtpKeystream {
         ssrc: 0,
         roc: 0,
         base: -1,
+        count: 0,
         perPacket: 0,
         keystream: new Uint8Array(0),
         words: new Int32Array(0),
@@ -64,7 +72,6 @@ export class GcmRtpKeystream {
    * keystream blocks for this packet.
    */
   find(ssrc: number, roc: number, seq: number, blocks: number): Uint8Array {
-    const base = seq & ~(BATCH - 1);
     let slot: Slot | undefined;
     for (const s of this.slots) {
       if (s.ssrc === ssrc && s.base >= 0) {
@@ -72,38 +79,47 @@ export class GcmRtpKeystream {
         break;
       }
     }
-    if (!slot || slot.base !== base || slot.roc !== roc || slot.perPacket < blocks) {
-      // A stream keeps its slot; packets of one frame vary in size, so never shrink the stride.
-      const perPacket = slot && slot.base >= 0 ? Math.max(slot.perPacket, blocks) : blocks;
+    if (
+      !slot ||
+      slot.roc !== roc ||
+      seq < slot.base ||
+      seq >= slot.base + slot.count ||
+      slot.perPacket < blocks
+    ) {
+      // A stream keeps its slot; packets of one frame vary in size, so the stride only grows, up
+      // to a bound: a payload larger than that gets a keystream of its own.
+      const stride = slot && slot.base >= 0 ? Math.max(slot.perPacket, blocks) : blocks;
+      const single = blocks > MAX_BATCHED_BLOCKS;
       if (!slot) {
         slot = this.slots[this.victim]!;
         this.victim = (this.victim + 1) % SLOTS;
       }
       slot.ssrc = ssrc;
       slot.roc = roc;
-      slot.base = base;
-      slot.perPacket = perPacket;
-      slot.keystream = this.generate(ssrc, roc, base, perPacket);
+      slot.count = single ? 1 : BATCH;
+      slot.base = single ? seq : seq & ~(BATCH - 1);
+      slot.perPacket = single ? blocks : Math.min(stride, MAX_BATCHED_BLOCKS);
+      slot.keystream = this.generate(ssrc, roc, slot.base, slot.count, slot.perPacket);
       slot.words = new Int32Array(
         slot.keystream.buffer,
         slot.keystream.byteOffset,
         slot.keystream.length >>> 2,
       );
     }
-    this.offset = (seq - base) * slot.perPacket * 16;
+    this.offset = (seq - slot.base) * slot.perPacket * 16;
     this.words = slot.words;
     return slot.keystream;
   }
 
-  private generate(ssrc: number, roc: number, base: number, perPacket: number): Uint8Array {
-    const words = BATCH * perPacket * 4;
+  private generate(ssrc: number, roc: number, base: number, count: number, perPacket: number): Uint8Array {
+    const words = count * perPacket * 4;
     if (this.counters.length < words) this.counters = new Int32Array(words);
     // Counter blocks are big-endian words; the typed array stores host (little-endian) order.
     const c = this.counters;
     const w0 = bswap(this.salt0 ^ (ssrc >>> 16));
     const w1 = bswap(this.salt1 ^ ((ssrc << 16) | (roc >>> 16)));
     let at = 0;
-    for (let p = 0; p < BATCH; p++) {
+    for (let p = 0; p < count; p++) {
       const w2 = bswap(this.salt2 ^ ((roc << 16) | (base + p)));
       for (let j = 1; j <= perPacket; j++, at += 4) {
         c[at] = w0;
