@@ -203,7 +203,7 @@ export class TransportWiring {
     if (!slot) return;
     const transport = slot.transport;
     slot.io.run(() => {
-      transport.ice.setRemoteCredentials({ ufrag: info.ufrag, pwd: info.pwd });
+      transport.ice.setRemoteCredentials({ ufrag: info.ufrag, pwd: info.pwd }, { lite: info.iceLite });
       for (const c of info.candidates) transport.addRemoteCandidate(c);
       if (info.endOfCandidates) transport.ice.endOfRemoteCandidates();
     });
