@@ -197,3 +197,40 @@ describe('ICE restart offered by the peer, before our answer is applied', () => 
     expect(net.runUntil(() => usesNewGeneration(ours, chrome), { timeoutMs: 5000 })).toBe(true);
   });
 });
+
+describe('ICE restart offered by an ICE-lite peer', () => {
+  it('keeps us controlling (RFC 8445 6.1.1) and selects a pair of the new generation', () => {
+    const net = new SimNetwork({ seed: 23 });
+    const hl = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 5 } });
+    const hf = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 5 } });
+    const lite = new SimIceEndpoint(net, hl, { controlling: false, lite: true, random: seeded(46) }, 'lite');
+    const full = new SimIceEndpoint(net, hf, { controlling: true, random: seeded(47) }, 'full');
+    lite.bindHost('s0');
+    full.bindHost('s0');
+    lite.trickle = false;
+    full.trickle = false;
+    lite.peer = full;
+    full.peer = lite;
+    const describe = (from: SimIceEndpoint, to: SimIceEndpoint, remoteLite: boolean) => {
+      to.agent.setRemoteCredentials(from.agent.localCredentials, { lite: remoteLite });
+      for (const c of from.agent.localCandidateList) to.agent.addRemoteCandidate(serializeCandidate(c));
+      to.flush();
+    };
+    describe(lite, full, true);
+    describe(full, lite, false);
+    expect(
+      net.runUntil(() => connected(full) && full.agent.selectedPair !== undefined, { timeoutMs: 5000 }),
+    ).toBe(true);
+    lite.agent.restart(); // the lite peer offers a restart
+    describe(lite, full, true);
+    full.agent.restart(); // our answer
+    describe(full, lite, false);
+    expect(full.agent.controlling).toBe(true);
+    expect(
+      net.runUntil(() => full.agent.selectedPair?.local.ufrag === full.agent.localCredentials.ufrag, {
+        timeoutMs: 5000,
+      }),
+    ).toBe(true);
+    expect(full.agent.controlling).toBe(true);
+  });
+});
