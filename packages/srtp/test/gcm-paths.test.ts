@@ -41,7 +41,10 @@ describe('AES-GCM JS path with batched keystreams', () => {
       // More SSRCs than the keystream keeps batches for, so batches are evicted too.
       ssrc: fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xffffffff),
       roc: fc.constantFrom(0, 1, 0xffff, 0x10000, 0xffffffff),
-      seq: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0, 15, 16, 17, 0xfff0, 0xffff)),
+      seq: fc.oneof(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.constantFrom(0, 15, 16, 31, 32, 33, 0xffe0, 0xffff),
+      ),
       headerWords: fc.integer({ min: 0, max: 9 }),
       payload: fc.uint8Array({ maxLength: 1300 }),
     });

@@ -14,7 +14,7 @@ export const canUseJsGcm = endianness() === 'LE';
 /**
  * AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714) without a cipher object per packet: the CTR
  * keystream (J0 for the tag mask, then inc32 blocks for the payload) comes from a long-lived
- * AES-ECB context, for RTP in one call per sixteen consecutive packets of an SSRC
+ * AES-ECB context, for RTP in one call per 32 consecutive packets of an SSRC
  * (gcm-rtp-keystream.ts), and GHASH runs in JS, constant-time (ghash.ts), over a staging buffer
  * that holds the header, padding and payload as whole aligned blocks. Packets whose payload exceeds
  * `maxJsPayload` go to Node's GCM instead: its per-call setup costs a fixed few microseconds, while

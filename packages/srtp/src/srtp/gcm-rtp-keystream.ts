@@ -1,15 +1,15 @@
 import { type Cipher, createCipheriv } from 'node:crypto';
 
 /** Sequence numbers per batch: one native call covers this many consecutive packets of an SSRC. */
-const BATCH = 16;
+const BATCH = 32;
 /**
  * SSRCs whose current batch is kept: audio, video, simulcast layers and their RTX streams
  * interleave on one context. More streams than this with small payloads at once make batches
- * evicted before use, which costs sixteen packets' AES per packet but stays correct.
+ * evicted before use, which costs 32 packets' AES per packet but stays correct.
  */
 const SLOTS = 8;
 /**
- * Largest stride batched (J0 plus a 1536-byte payload): sixteen packets of keystream for larger
+ * Largest stride batched (J0 plus a 1536-byte payload): 32 packets of keystream for larger
  * payloads would be a large speculative allocation, so those get one packet's keystream each.
  */
 const MAX_BATCHED_BLOCKS = 97;
@@ -31,7 +31,7 @@ interface Slot {
  * AES-GCM counter blocks for SRTP (RFC 7714 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt,
  * J0 = IV || 1, payload counters 2, 3, ...) for BATCH consecutive sequence numbers at once, from
  * one long-lived AES-ECB context. A native `update` costs about a microsecond whatever its length
- * while AES itself is a few nanoseconds per block, so one call per sixteen packets instead of one
+ * while AES itself is a few nanoseconds per block, so one call per 32 packets instead of one
  * per packet saves most of that. Senders number packets consecutively and receivers mostly get them
  * in order, so nearly every packet finds its keystream ready; a miss costs one call, as before.
  * The cache is indexed by SSRC, ROC and sequence number only (public values), never by secrets.

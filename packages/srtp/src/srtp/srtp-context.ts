@@ -236,7 +236,7 @@ export function createTransform(
 
 /**
  * Measured A/B in one process (CPU time per packet, 2-core Xeon, Node 20; see README.md and
- * bench/gcm-crossover.ts in this package): with the keystream batched over sixteen packets, ECB
+ * bench/gcm-crossover.ts in this package): with the keystream batched over 16-32 packets, ECB
  * keystream + constant-time JS GHASH takes 0.6-0.75x the time of a Node GCM object per packet at
  * 160-192 bytes of payload, 0.8-1.0x at 256, about even at 320, and 1.2-1.9x at 384-640. 256
  * (sixteen blocks) stays on the winning side: audio packets take the JS path, video-sized ones Node's.
