@@ -27,6 +27,11 @@ export class SimDriver implements PeerDriver {
     });
   }
 
+  /** Another transport's driver on the same host and clock (its sockets get new ports). */
+  fork(): PeerDriver {
+    return new SimDriver(this.#net, this.#host);
+  }
+
   now(): number {
     return this.#net.now;
   }

@@ -1,0 +1,95 @@
+import { SimNetwork } from '@purertc/test/sim';
+import { describe, expect, it } from 'vitest';
+import { type RTCDataChannel, RTCPeerConnection, type RtpPacketEvent, RtpTrack } from '../../src/index.js';
+import { SimDriver } from './sim-driver.js';
+
+async function runUntil(net: SimNetwork, done: () => boolean, virtualLimitMs: number): Promise<boolean> {
+  const limit = net.now + virtualLimitMs;
+  while (!done() && net.now < limit) {
+    net.runFor(10);
+    await new Promise((r) => setImmediate(r));
+  }
+  return done();
+}
+
+describe('unbundled transports over test/sim: 10% loss, 100 ms RTT, NAT on one side', () => {
+  for (const seed of [1, 2]) {
+    it(`an offer without BUNDLE: audio and data each get a transport, both connect (seed ${seed})`, async () => {
+      const net = new SimNetwork({ seed });
+      const lossy = { delayMs: 25, loss: 0.1 };
+      const clean = { delayMs: 25 };
+      const nat = net.addNat({
+        publicAddress: '203.0.113.1',
+        mapping: 'endpoint-independent',
+        filtering: 'address-and-port-dependent',
+      });
+      const hostA = net.addHost({ address: '192.168.1.10', behind: nat, uplink: lossy, downlink: clean });
+      const hostB = net.addHost({ address: '198.51.100.7', uplink: lossy, downlink: clean });
+      const a = new RTCPeerConnection({ driver: new SimDriver(net, hostA), bundlePolicy: 'max-compat' });
+      const b = new RTCPeerConnection({ driver: new SimDriver(net, hostB) });
+      try {
+        const audio = new RtpTrack('audio');
+        const sender = a.addTrack(audio);
+        const ch = a.createDataChannel('data');
+        let remote: RTCDataChannel | undefined;
+        b.ondatachannel = (e) => {
+          remote = e.channel;
+        };
+        const received: number[] = [];
+        b.ontrack = (e) =>
+          e.track.addEventListener('rtp', (ev) =>
+            received.push((ev as RtpPacketEvent).packet.sequenceNumber),
+          );
+        await a.setLocalDescription();
+        expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
+        // b sees the offer as a peer without BUNDLE support would send it.
+        const offer = a.localDescription!.sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, '');
+        await b.setRemoteDescription({ type: 'offer', sdp: offer });
+        await b.setLocalDescription();
+        expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
+        const answer = b.localDescription!.sdp;
+        expect(answer).not.toContain('a=group:BUNDLE');
+        // Two transports on b: two ufrags and two host ports.
+        expect(new Set([...answer.matchAll(/a=ice-ufrag:(\S+)/g)].map((m) => m[1])).size).toBe(2);
+        expect(new Set([...answer.matchAll(/ 198\.51\.100\.7 (\d+) typ host/g)].map((m) => m[1])).size).toBe(
+          2,
+        );
+        await a.setRemoteDescription({ type: 'answer', sdp: answer });
+        expect(
+          await runUntil(net, () => ch.readyState === 'open' && remote?.readyState === 'open', 30_000),
+        ).toBe(true);
+        expect(
+          await runUntil(
+            net,
+            () => a.connectionState === 'connected' && b.connectionState === 'connected',
+            30_000,
+          ),
+        ).toBe(true);
+        const pt = sender.getParameters().codecs[0]!.payloadType;
+        // 10% loss on the audio transport: NACK/RTX is not negotiated for audio, so count what came.
+        for (let i = 0; i < 50; i++) {
+          audio.writeRtp({
+            marker: false,
+            payloadType: pt,
+            sequenceNumber: i,
+            timestamp: i * 960,
+            ssrc: 1,
+            csrcs: [],
+            extension: undefined,
+            payload: Buffer.from([i]),
+            paddingLength: 0,
+          });
+          net.runFor(20);
+        }
+        expect(await runUntil(net, () => received.length >= 35, 5000)).toBe(true);
+        const back: string[] = [];
+        ch.onmessage = (e) => back.push(e.data as string);
+        for (let i = 0; i < 10; i++) remote!.send(`reply ${i}`);
+        expect(await runUntil(net, () => back.length === 10, 30_000)).toBe(true);
+      } finally {
+        a.close();
+        b.close();
+      }
+    }, 60_000);
+  }
+});
