@@ -257,4 +257,16 @@ describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into p
       `simulcast (purertc offering): ${flowing.map(([rid, l]) => `${rid}=${l.packets}`).join(' ')}`,
     );
   });
+  it("REMB from receiver.setRembLimit caps Chrome's send-side estimate", async () => {
+    const { pc } = await connect();
+    await poll(availableOutgoingBitrate, (v) => v > 700_000, 'availableOutgoingBitrate > 700 kbps');
+    expect(pc.getTransceivers()[0]!.receiver.setRembLimit(250_000)).toBe(true);
+    const capped = await poll(
+      availableOutgoingBitrate,
+      (v) => v > 0 && v <= 300_000,
+      'estimate capped near 250 kbps',
+      10_000,
+    );
+    console.log(`Chrome availableOutgoingBitrate under a 250 kbps REMB: ${capped} bps`);
+  });
 });

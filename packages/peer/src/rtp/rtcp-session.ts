@@ -107,6 +107,8 @@ export class RtcpSession {
    * us an RTT (for NACK pacing); Chrome offers this as `a=rtcp-xr:rcvr-rtt=all`.
    */
   receiverReferenceTime = true;
+  /** draft-alvestrand-rmcat-remb: the bitrate (bps) the application asked each section's sender to stay under. */
+  readonly #rembLimits = new Map<RtcpSection, number>();
   /** SSRCs we said BYE for: no more SRs for them. */
   readonly #ended = new Set<number>();
   #sections: readonly RtcpSection[] = [];
@@ -305,6 +307,24 @@ export class RtcpSession {
     this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
   }
 
+  /**
+   * Asks the remote sender on `section` to keep under `bitsPerSecond` with REMB
+   * (draft-alvestrand-rmcat-remb), sent now and with every report while set; undefined stops
+   * it. Chrome caps its send-side estimate with the latest REMB. False when the section did not
+   * negotiate `goog-remb`.
+   */
+  setRembLimit(section: RtcpSection, bitsPerSecond: number | undefined): boolean {
+    if (bitsPerSecond === undefined) {
+      this.#rembLimits.delete(section);
+      return true;
+    }
+    if (!hasFeedback(section, 'goog-remb')) return false;
+    this.#rembLimits.set(section, Math.max(0, Math.floor(bitsPerSecond)));
+    const remb = this.#remb();
+    if (remb) this.#sendFeedback([remb]);
+    return true;
+  }
+
   handleTimeout(now: number, wallClockMs: number): void {
     this.#pollNacks(now);
     this.#pollTransportCc(now);
@@ -361,6 +381,17 @@ export class RtcpSession {
         },
       ]);
     }
+  }
+
+  /** One REMB for every limited section: the lowest limit, naming their media SSRCs. */
+  #remb(): RtcpPacket | undefined {
+    if (this.#rembLimits.size === 0) return undefined;
+    const bitrate = Math.min(...this.#rembLimits.values());
+    const ssrcs: number[] = [];
+    for (const [ssrc, inbound] of this.#inbound) {
+      if (this.#rembLimits.has(inbound.section) && ssrcs.length < 255) ssrcs.push(ssrc);
+    }
+    return { type: 'remb', senderSsrc: this.#senderSsrc(), mediaSsrc: 0, bitrate, ssrcs };
   }
 
   #pollTransportCc(now: number): void {
@@ -445,6 +476,8 @@ export class RtcpSession {
       xrBlocks.push(dlrrBlock(items));
     }
     if (xrBlocks.length > 0) packets.push({ type: 'xr', ssrc: ssrcs[0]!, blocks: xrBlocks });
+    const remb = this.#remb();
+    if (remb) packets.push(remb);
     return packets;
   }
 
@@ -496,6 +529,7 @@ export class RtcpSession {
         this.#extendedReport(p.ssrc, p.blocks, now, wallClockMs);
         break;
       case 'bye':
+        log('rtcp bye for %o', p.ssrcs);
         for (const ssrc of p.ssrcs) {
           const inbound = this.#inbound.get(ssrc);
           if (!inbound) continue;

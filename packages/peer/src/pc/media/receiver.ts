@@ -25,6 +25,9 @@ export class RTCRtpReceiver {
   #layers: SimulcastLayerMap | undefined;
   #layerTracks = new Map<string, RtpTrack>();
 
+  /** @internal Set by the connection: sends or stops REMB for this receiver's section. */
+  rembRequester: ((bitsPerSecond: number | undefined) => boolean) | undefined;
+
   /** @internal Set by the connection once RTCP can carry the request; `ssrc` picks a layer. */
   keyFrameRequester: ((ssrc?: number) => boolean) | undefined;
 
@@ -41,6 +44,19 @@ export class RTCRtpReceiver {
     if (rid === undefined) return this.keyFrameRequester?.() ?? false;
     const ssrc = this.#layers?.ssrcOf(rid);
     return ssrc === undefined ? false : (this.keyFrameRequester?.(ssrc) ?? false);
+  }
+
+  /**
+   * Node-only: asks the remote sender to stay under `bitsPerSecond` (all layers together) by RTCP
+   * REMB (draft-alvestrand-rmcat-remb), repeated with every report until called with null. An
+   * SFU uses it to cap what a publisher sends. False when `goog-remb` was not negotiated (or
+   * before negotiation); RangeError for a negative or non-finite rate.
+   */
+  setRembLimit(bitsPerSecond: number | null): boolean {
+    if (bitsPerSecond !== null && !(Number.isFinite(bitsPerSecond) && bitsPerSecond >= 0)) {
+      throw new RangeError(`invalid bitrate ${bitsPerSecond}`);
+    }
+    return this.rembRequester?.(bitsPerSecond ?? undefined) ?? false;
   }
 
   /** Node-only: one track per received simulcast layer, else just `track`. */

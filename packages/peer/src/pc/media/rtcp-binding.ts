@@ -14,7 +14,7 @@ function readSsrc(packet: Uint8Array): number {
 
 /**
  * The RTCP view of one transceiver, and the hooks from its sender and receiver into the RTCP
- * session: keyframe requests (per simulcast layer), BYE when the sender stops (RFC 3550 6.6),
+ * session: keyframe requests (per simulcast layer), REMB limits, BYE when the sender stops (RFC 3550 6.6),
  * mute on a received BYE, transport-cc feedback when its extension was negotiated. `drain` sends
  * what RTCP queued.
  */
@@ -39,6 +39,11 @@ export function bindTransceiverRtcp(
   };
   t.receiver.keyFrameRequester = (ssrc) => {
     const ok = rtcp.requestKeyFrame(section, ssrc);
+    drain();
+    return ok;
+  };
+  t.receiver.rembRequester = (bitsPerSecond) => {
+    const ok = rtcp.setRembLimit(section, bitsPerSecond);
     drain();
     return ok;
   };
