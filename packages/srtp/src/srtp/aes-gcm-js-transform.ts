@@ -8,6 +8,8 @@ import { readU32, type SrtpTransform, tagsEqual, writeU32 } from './transform.js
 
 const TAG = 16;
 const SRTCP_INDEX_LENGTH = 4;
+/** Distinct (header, payload) length pairs whose L * H is kept (audio payload sizes vary widely). */
+const MAX_LENGTH_PRODUCTS = 1024;
 /** GHASH reads blocks as host words and byte-swaps them as little-endian; elsewhere Node's GCM is used. */
 export const canUseJsGcm = endianness() === 'LE';
 
@@ -35,6 +37,7 @@ export class AesGcmJsTransform implements SrtpTransform {
   /** The RTP path's staged GHASH input: header, zero padding, payload (see `stage`). */
   private stageWords = new Int32Array(512);
   private stageBytes = new Uint8Array(this.stageWords.buffer);
+  private readonly lengthProducts = new Map<number, Int32Array>();
   private readonly tagWords = new Int32Array(4);
   private readonly tag = new Uint8Array(this.tagWords.buffer);
   private readonly rtcpAad = new Uint8Array(12);
@@ -148,24 +151,44 @@ export class AesGcmJsTransform implements SrtpTransform {
     for (let i = 0; i < words; i++) d[from + i]! ^= k[ks + i]!;
   }
 
-  /** The RTP tag (SP 800-38D 7.1): GHASH over the staged header and ciphertext, XOR E(K, J0). */
+  /**
+   * The RTP tag (SP 800-38D 7.1): GHASH over the staged header and ciphertext, XOR E(K, J0). The
+   * lengths block L is public, so instead of hashing it the GHASH multiplies by H once more for free
+   * and L * H comes from a cache keyed by the two lengths (see Ghash.update).
+   */
   private rtpTag(at: number, headerLength: number, payload: number): Uint8Array {
-    const bytes = this.stageBytes;
-    const lengths = at + ((payload + 15) & ~15);
-    bytes.fill(0, at + payload, lengths + 4);
-    writeU32(bytes, lengths + 4, headerLength * 8);
-    bytes.fill(0, lengths + 8, lengths + 12);
-    writeU32(bytes, lengths + 12, payload * 8);
+    const lengthsTimesH = this.lengthsTimesH(headerLength, payload);
+    const end = at + ((payload + 15) & ~15);
+    this.stageBytes.fill(0, at + payload, end);
     const g = this.rtpGhash;
     g.reset();
-    g.update(this.stageWords, 0, (lengths >>> 4) + 1);
+    g.update(this.stageWords, 0, end >>> 4, 1);
     const mask = this.rtpKeystream.words;
     const m = this.rtpKeystream.offset >>> 2;
-    this.tagWords[0] = g.y0 ^ mask[m]!;
-    this.tagWords[1] = g.y1 ^ mask[m + 1]!;
-    this.tagWords[2] = g.y2 ^ mask[m + 2]!;
-    this.tagWords[3] = g.y3 ^ mask[m + 3]!;
+    this.tagWords[0] = g.y0 ^ lengthsTimesH[0]! ^ mask[m]!;
+    this.tagWords[1] = g.y1 ^ lengthsTimesH[1]! ^ mask[m + 1]!;
+    this.tagWords[2] = g.y2 ^ lengthsTimesH[2]! ^ mask[m + 2]!;
+    this.tagWords[3] = g.y3 ^ lengthsTimesH[3]! ^ mask[m + 3]!;
     return this.tag;
+  }
+
+  /** L * H for L = [8 headerLength]64 || [8 payload]64, in host words; the cache key is public. */
+  private lengthsTimesH(headerLength: number, payload: number): Int32Array {
+    // RTP headers are shorter than 2^19 bytes (RFC 3550 5.1, RFC 8285: at most 12 + 60 + 4 + 4 * 65535).
+    const key = headerLength * 0x100000000 + payload;
+    let value = this.lengthProducts.get(key);
+    if (!value) {
+      const block = new Uint8Array(16);
+      writeU32(block, 4, headerLength * 8);
+      writeU32(block, 12, payload * 8);
+      const g = this.rtpGhash;
+      g.reset();
+      g.update(new Int32Array(block.buffer), 0, 1);
+      value = Int32Array.of(g.y0, g.y1, g.y2, g.y3);
+      if (this.lengthProducts.size >= MAX_LENGTH_PRODUCTS) this.lengthProducts.clear();
+      this.lengthProducts.set(key, value);
+    }
+    return value;
   }
 
   protectRtp(packet: Uint8Array, headerLength: number, ssrc: number, roc: number, seq: number): Uint8Array {

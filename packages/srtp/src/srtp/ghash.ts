@@ -41,12 +41,13 @@ const R2 = 0x24924924;
 /**
  * The nine carry-less 32x32 -> 64 products of a two-level (128 -> 64 -> 32) Karatsuba split, each
  * itself Karatsuba over 16-bit halves, summed over `count` blocks: block b's words `v[9b..9b+9)`
- * times the words of H^(count - b), whose pieces start at `h[81 (count - 1 - b)]`. Results go to
+ * times the words of H^(count - b + shift), whose pieces start at `h[81 (count - 1 - b + shift)]`
+ * (`shift` is 0 or 1, public). Results go to
  * `out[2g]` (high) and `out[2g + 1]` (low). Pieces of classes i and j multiply into class
  * (i + j) mod 3; the class sums are XORed over the blocks before masking, since XOR keeps the
  * parity at the used bit positions whatever the unused ones hold. Loop bounds are public.
  */
-function products(v: Int32Array, count: number, h: Int32Array, out: Int32Array): void {
+function products(v: Int32Array, count: number, shift: number, h: Int32Array, out: Int32Array): void {
   for (let g = 0; g < 9; g++) {
     let p0 = 0;
     let p1 = 0;
@@ -59,7 +60,7 @@ function products(v: Int32Array, count: number, h: Int32Array, out: Int32Array):
     let r2 = 0;
     for (let b = 0; b < count; b++) {
       const x = v[9 * b + g]!;
-      const at = 81 * (count - 1 - b) + 9 * g;
+      const at = 81 * (count - 1 - b + shift) + 9 * g;
       const hi = x >>> 16;
       const lo = x & 0xffff;
       const mid = hi ^ lo;
@@ -138,8 +139,8 @@ function splitH(w0: number, w1: number, w2: number, w3: number, h: Int32Array, o
 const GROUP = 4;
 
 export class Ghash {
-  /** Pieces of H, H^2, H^3, H^4 (81 each). */
-  private readonly h = new Int32Array(81 * GROUP);
+  /** Pieces of H, H^2, ..., H^5 (81 each); H^5 serves a last group shifted by one power. */
+  private readonly h = new Int32Array(81 * (GROUP + 1));
   private readonly v = new Int32Array(9 * GROUP);
   private readonly w = new Int32Array(18);
   private readonly z = new Int32Array(12);
@@ -158,10 +159,10 @@ export class Ghash {
     y[2] = beWord(hashSubkey, 8);
     y[3] = beWord(hashSubkey, 12);
     splitH(y[0]!, y[1]!, y[2]!, y[3]!, this.h, 0);
-    for (let power = 1; power < GROUP; power++) {
+    for (let power = 1; power <= GROUP; power++) {
       // H^(power + 1) = H^power * H.
       karatsubaWords(y[0]!, y[1]!, y[2]!, y[3]!, this.v, 0);
-      this.multiply(1);
+      this.multiply(1, 0);
       splitH(y[0]!, y[1]!, y[2]!, y[3]!, this.h, 81 * power);
     }
     this.reset();
@@ -171,8 +172,13 @@ export class Ghash {
     this.y0 = this.y1 = this.y2 = this.y3 = 0;
   }
 
-  /** Absorbs `blocks` 16-byte blocks from `words` (little-endian host words) starting at word `at`. */
-  update(words: Int32Array, at: number, blocks: number): void {
+  /**
+   * Absorbs `blocks` 16-byte blocks from `words` (little-endian host words) starting at word `at`.
+   * With `extra` 1 the result is multiplied by H once more, for free: the last group uses powers
+   * one higher. A caller that knows its final block X in advance (GCM's lengths block) can then
+   * skip it and XOR in X * H, since GHASH(..., X) = GHASH(...) * H + X * H.
+   */
+  update(words: Int32Array, at: number, blocks: number, extra = 0): void {
     const y = this.y;
     const v = this.v;
     y[0] = bswap(this.y0);
@@ -201,7 +207,8 @@ export class Ghash {
           9 * b,
         );
       }
-      this.multiply(count);
+      // Lengths are public: whether this is the last group depends on them alone.
+      this.multiply(count, extra * Number(done + count === blocks));
       done += count;
       at += 4 * count;
     }
@@ -211,11 +218,14 @@ export class Ghash {
     this.y3 = bswap(y[3]!);
   }
 
-  /** y = sum of the `count` blocks in `v` times descending powers of H, reduced (SP 800-38D 6.3). */
-  private multiply(count: number): void {
+  /**
+   * y = sum of the `count` blocks in `v` times descending powers of H (ending at H^(1 + shift)),
+   * reduced (SP 800-38D 6.3).
+   */
+  private multiply(count: number, shift: number): void {
     const w = this.w;
     const z = this.z;
-    products(this.v, count, this.h, w);
+    products(this.v, count, shift, this.h, w);
     // Undo the outer Karatsuba levels: 32 -> 64 bits (three products), then 64 -> 128.
     for (let g = 0; g < 3; g++) {
       const ah = w[6 * g]!;
