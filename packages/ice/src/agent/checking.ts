@@ -22,7 +22,11 @@ export function paceChecks(core: AgentCore, now: number): void {
   // RFC 8445 section 14.2: triggered checks are paced by Ta like ordinary ones, whoever asked
   // for one "now" (an incoming check, a nomination, a role conflict).
   const last = core.list.lastCheckAt;
-  if (last !== undefined && now < last + core.opts.taMs) {
+  // Our nomination repeats a check that just succeeded on a path already proven (RFC 8445
+  // section 8.1.1): one packet, so it goes at once instead of costing every connection a Ta of
+  // setup time, as it would if it waited for the next slot.
+  const nominationNext = core.list.triggered[0]?.nominating === true;
+  if (!nominationNext && last !== undefined && now < last + core.opts.taMs) {
     core.nextCheckAt = last + core.opts.taMs;
     return;
   }
