@@ -330,6 +330,11 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
         ...(type !== 'offer' && this.#pendingLocal ? { offer: this.#pendingLocal.parsed } : {}),
       });
       const info = readRemoteTransport(parsed, type);
+      // W3C 4.2.5 max-bundle negotiates one transport only; like Chrome, a description that
+      // cannot be bundled is refused before anything changes.
+      if (this.#config.bundlePolicy === 'max-bundle' && describedTransportGroups(parsed).length > 1) {
+        throw invalidAccessError('max-bundle is configured but the description does not bundle its sections');
+      }
       if (implicitRollback) this.#rollback();
       if ((type === 'answer' || type === 'pranswer') && parsed.media.length !== this.#lines.length) {
         throw invalidAccessError('the answer does not have the offered m= sections');
@@ -626,6 +631,11 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     this.#pendingLocal = undefined;
     this.#pendingRemote = undefined;
     this.#iceRestart.forgetPending();
+    // Transports made for the rolled-back offer go; the negotiated ones stay as they were.
+    if (this.#negotiated) {
+      this.#transports.layout(this.#negotiated.groups, false, false);
+      this.#transports.prune();
+    }
     this.#signaling.apply('local', 'rollback');
     safeDispatch(this, new Event('signalingstatechange'));
     this.#afterStable();

@@ -205,5 +205,80 @@ describe('bundlePolicy between two purertc peers over loopback', () => {
     const fingerprints = new Set([...r.answer.matchAll(/a=fingerprint:(\S+ \S+)/g)].map((m) => m[1]));
     expect(fingerprints.size).toBe(1);
     expect(r.b.iceConnectionState).toMatch(/connected|completed/);
+
+    // RFC 8445 9 per transport: restartIce gives every section new credentials, and each
+    // transport reconnects with its peer transport.
+    const before = { a: ufrags(r.offer), b: ufrags(r.answer) };
+    r.a.restartIce();
+    const offer = await r.a.createOffer();
+    await r.a.setLocalDescription(offer);
+    await r.b.setRemoteDescription({
+      type: 'offer',
+      sdp: offer.sdp!.replace(/a=group:BUNDLE[^\r\n]*\r\n/, ''),
+    });
+    await r.b.setLocalDescription(await r.b.createAnswer());
+    await r.a.setRemoteDescription(r.b.localDescription!);
+    const after = { a: ufrags(offer.sdp!), b: ufrags(r.b.localDescription!.sdp) };
+    expect(new Set(after.a).size).toBe(4);
+    expect(new Set(after.b).size).toBe(4);
+    for (const u of after.a) expect(before.a).not.toContain(u);
+    for (const u of after.b) expect(before.b).not.toContain(u);
+    const channel = r.a.createDataChannel('after restart');
+    const incoming = nextChannel(r.b, 'after restart');
+    await within(channelOpen(channel), 10_000, 'channel after restart');
+    const theirs = await within(incoming, 10_000, 'datachannel after restart');
+    const got = nextMessage(theirs);
+    channel.send('still there');
+    expect(await within(got, 5000, 'message after restart')).toBe('still there');
+    await within(
+      waitFor(r.a, 'connectionstatechange', () => r.a.connectionState === 'connected'),
+      10_000,
+      'a connected after restart',
+    );
+  });
+
+  it('max-bundle refuses a description that does not bundle its sections (InvalidAccessError)', async () => {
+    const a = new RTCPeerConnection({ ...LOOPBACK, bundlePolicy: 'max-compat' });
+    const b = new RTCPeerConnection({ ...LOOPBACK, bundlePolicy: 'max-bundle' });
+    open.push(a, b);
+    a.addTransceiver('audio');
+    a.createDataChannel('x');
+    const offer = await a.createOffer();
+    const unbundled = offer.sdp!.replace(/a=group:BUNDLE[^\r\n]*\r\n/, '');
+    await expect(b.setRemoteDescription({ type: 'offer', sdp: unbundled })).rejects.toMatchObject({
+      name: 'InvalidAccessError',
+    });
+    expect(b.signalingState).toBe('stable');
+    expect(b.remoteDescription).toBeNull();
+    // The same offer with its BUNDLE group is fine.
+    await b.setRemoteDescription(offer);
+    expect(b.signalingState).toBe('have-remote-offer');
+  });
+
+  it('after BUNDLE is accepted a re-offer adds sections to the bundle; rolling it back keeps the transport', async () => {
+    const a = new RTCPeerConnection({ ...LOOPBACK, bundlePolicy: 'max-compat' });
+    const b = new RTCPeerConnection(LOOPBACK);
+    open.push(a, b);
+    trickle(a, b);
+    const channel = a.createDataChannel('kept');
+    const incoming = nextChannel(b);
+    const offer = await a.createOffer();
+    await a.setLocalDescription(offer);
+    await b.setRemoteDescription(offer);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription!);
+    await within(channelOpen(channel), 10_000, 'open');
+    const theirs = await within(incoming, 10_000, 'datachannel');
+    // RFC 9429 5.2.2: BUNDLE was accepted, so the new audio section joins the bundle (max-compat
+    // would otherwise give it a transport of its own): one ufrag in the re-offer.
+    a.addTransceiver('audio');
+    const again = await a.createOffer();
+    expect(new Set(ufrags(again.sdp!)).size).toBe(1);
+    await a.setLocalDescription(again);
+    await a.setLocalDescription({ type: 'rollback' });
+    expect(a.signalingState).toBe('stable');
+    const got = nextMessage(theirs);
+    channel.send('after rollback');
+    expect(await within(got, 5000, 'message after rollback')).toBe('after rollback');
   });
 });
