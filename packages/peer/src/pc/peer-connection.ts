@@ -451,6 +451,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     return collectStats({
       timestamp: this.#driver.wallClock(),
       transport: this.#transports.transport,
+      ...(this.#transports.slots.length > 1
+        ? { transports: this.#transports.slots.map((x) => ({ transport: x.transport, mids: x.mids })) }
+        : {}),
       certificate: this.#certificate,
       channels: [...this.#dataChannels.channels],
       dataChannelsOpened: this.#dataChannels.opened,

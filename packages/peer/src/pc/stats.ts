@@ -18,6 +18,12 @@ export type RTCStatsReport = ReadonlyMap<string, RTCStats>;
 export interface StatsSources {
   timestamp: number;
   transport: PeerTransport | undefined;
+  /**
+   * Every transport of the connection with the sections it carries, when there is more than one
+   * (RFC 9143 not negotiated); `transport` is then the first. W3C webrtc-stats 7.13: one
+   * RTCTransportStats each.
+   */
+  transports?: readonly { transport: PeerTransport; mids: readonly string[] }[];
   certificate: RTCCertificate;
   channels: readonly RTCDataChannel[];
   dataChannelsOpened: number;
@@ -102,9 +108,15 @@ export function collectStats(s: StatsSources): RTCStatsReport {
     fingerprintAlgorithm: localFp.algorithm,
     base64Certificate: s.certificate.dtls.der.toString('base64'),
   });
-  const t = s.transport;
-  if (t) {
-    const transportId = 'T01';
+  const all = s.transports ?? (s.transport ? [{ transport: s.transport, mids: [] }] : []);
+  const idOf = (index: number) => `T${String(index + 1).padStart(2, '0')}`;
+  const transportIdOf = (mid: string | null): string => {
+    const index = all.findIndex((e) => mid !== null && e.mids.includes(mid));
+    return idOf(Math.max(0, index));
+  };
+  for (const [index, entry] of all.entries()) {
+    const t = entry.transport;
+    const transportId = idOf(index);
     let remoteCertId: string | undefined;
     const remoteDer = t.remoteCertificate;
     if (remoteDer) {
@@ -191,13 +203,13 @@ export function collectStats(s: StatsSources): RTCStatsReport {
   for (const tr of s.transceivers) {
     // W3C webrtc-stats 7.2 RTCCodecStats: one per negotiated payload type of the transport.
     for (const c of tr.negotiatedCodecs) {
-      const id = `CIT01_${c.payloadType}_${c.name}`;
+      const id = `CI${transportIdOf(tr.mid)}_${c.payloadType}_${c.name}`;
       if (report.has(id)) continue;
       add({
         id,
         type: 'codec',
         timestamp,
-        transportId: 'T01',
+        transportId: transportIdOf(tr.mid),
         payloadType: c.payloadType,
         mimeType: `${tr.kind}/${c.name}`,
         clockRate: c.clockRate,
@@ -214,7 +226,7 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         ssrc: tr.sender.ssrc,
         kind: tr.kind,
         mid: tr.mid ?? undefined,
-        transportId: 'T01',
+        transportId: transportIdOf(tr.mid),
         packetsSent: tr.sender.packetsSent,
         bytesSent: tr.sender.bytesSent,
         retransmittedPacketsSent: outbound?.retransmittedPacketsSent ?? 0,
@@ -234,7 +246,7 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         timestamp,
         ssrc: tr.sender.ssrc,
         kind: tr.kind,
-        transportId: 'T01',
+        transportId: transportIdOf(tr.mid),
         localId: `OT${tr.sender.ssrc}`,
         packetsLost: remote.packetsLost,
         fractionLost: remote.fractionLost,
@@ -254,7 +266,7 @@ export function collectStats(s: StatsSources): RTCStatsReport {
         ssrc,
         kind: tr.kind,
         mid: tr.mid ?? undefined,
-        transportId: 'T01',
+        transportId: transportIdOf(tr.mid),
         packetsReceived: inbound?.stats.packetsReceived ?? tr.receiver.packetsReceived,
         bytesReceived: inbound?.stats.bytesReceived ?? tr.receiver.bytesReceived,
         packetsLost: inbound?.stats.packetsLost ?? tr.receiver.reception.get(ssrc)?.packetsLost ?? 0,
@@ -273,7 +285,7 @@ export function collectStats(s: StatsSources): RTCStatsReport {
           timestamp,
           ssrc,
           kind: tr.kind,
-          transportId: 'T01',
+          transportId: transportIdOf(tr.mid),
           localId: `IT${ssrc}`,
           packetsSent: remoteSender.packetsSent,
           bytesSent: remoteSender.bytesSent,

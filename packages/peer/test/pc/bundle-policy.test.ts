@@ -205,6 +205,14 @@ describe('bundlePolicy between two purertc peers over loopback', () => {
     const fingerprints = new Set([...r.answer.matchAll(/a=fingerprint:(\S+ \S+)/g)].map((m) => m[1]));
     expect(fingerprints.size).toBe(1);
     expect(r.b.iceConnectionState).toMatch(/connected|completed/);
+    // W3C webrtc-stats 7.13: one transport stats object per transport, each connected, and the
+    // RTP streams name the transport of their own section.
+    const stats = [...(await r.b.getStats()).values()];
+    const transports = stats.filter((x) => x.type === 'transport');
+    expect(transports.map((x) => x.dtlsState)).toEqual(['connected', 'connected', 'connected', 'connected']);
+    expect(new Set(transports.map((x) => x.iceLocalUsernameFragment)).size).toBe(4);
+    const inbound = stats.filter((x) => x.type === 'inbound-rtp');
+    expect(new Set(inbound.map((x) => x.transportId)).size).toBe(3);
 
     // RFC 8445 9 per transport: restartIce gives every section new credentials, and each
     // transport reconnects with its peer transport.
