@@ -8,15 +8,26 @@ import {
   type RtcpXrBlock,
   serializeRtcp,
 } from '@purertc/srtp';
-import { rtxApt, type SdpCodec } from '../sdp/codecs.js';
+import { rtxApt } from '../sdp/codecs.js';
 import { readTransportSequence } from './find-extension.js';
 import { NackGenerator, nackItemsFromSequences, sequencesFromNackItems } from './nack.js';
-import { compactNtp, msToCompact, ntpFromUnixMs, ntpToUnixMs, roundTripTimeMs } from './ntp.js';
+import { compactNtp, ntpToUnixMs } from './ntp.js';
 import { OutboundStream } from './outbound-stream.js';
 import { ReceiveStatistics } from './receive-statistics.js';
+import { ReceiverRttExchange } from './receiver-rtt.js';
+import { RembLimits } from './remb-limits.js';
+import {
+  cnameSdes,
+  hasFeedback,
+  type InboundStream,
+  type RtcpOutput,
+  type RtcpSection,
+  readSsrc,
+} from './rtcp-section.js';
 import { unwrapRtxPacket } from './send-history.js';
 import { TransportCcFeedbackGenerator } from './transport-cc-feedback.js';
-import { type DlrrItem, dlrrBlock, readDlrr, readRrtr, rrtrBlock } from './xr.js';
+
+export type { InboundStream, RtcpOutput, RtcpSection } from './rtcp-section.js';
 
 const log = debuglog('purertc:peer');
 
@@ -26,60 +37,11 @@ const log = debuglog('purertc:peer');
  */
 export const VIDEO_REPORT_INTERVAL_MS = 1000;
 export const AUDIO_REPORT_INTERVAL_MS = 5000;
-const SDES_CNAME = 1;
 /** RFC 3550 6.4.1: at most 31 report blocks per SR/RR. */
 const MAX_REPORT_BLOCKS = 31;
-/** Remote RRTRs waiting for our DLRR; more senders than this in one session is not plausible. */
-const MAX_PENDING_RRTR = 32;
-
-/** One negotiated m= section as RTCP sees it. */
-export interface RtcpSection {
-  readonly kind: 'audio' | 'video';
-  readonly codecs: readonly SdpCodec[];
-  /** Our SSRC and RTX SSRC on this section. */
-  readonly ssrc: number;
-  readonly rtxSsrc: number;
-  /**
-   * The negotiated id of the transport-wide sequence number extension, when this section also
-   * agreed `a=rtcp-fb:* transport-cc`; undefined turns transport-cc feedback off.
-   */
-  readonly transportCcExtensionId?: number | undefined;
-  /** A PLI or FIR for our SSRC arrived (the app should produce a keyframe). */
-  onKeyFrameRequest(kind: 'pli' | 'fir'): void;
-  /** RFC 3550 6.6: the remote said BYE for one of the SSRCs it sent on this section. */
-  onRemoteBye?(ssrc: number): void;
-}
-
-/** Counters of one remote SSRC we receive (webrtc-stats inbound-rtp). */
-export interface InboundStream {
-  readonly stats: ReceiveStatistics;
-  readonly section: RtcpSection;
-  readonly nack: NackGenerator | undefined;
-  nackCount: number;
-  pliCount: number;
-  firCount: number;
-  firSequence: number;
-  /** From the remote's latest SR (webrtc-stats remote-outbound-rtp). */
-  remoteSender?: { packetsSent: number; bytesSent: number; remoteTimestampMs: number; reportsSent: number };
-  /**
-   * RTT measured as a receive-only participant: our XR RRTR answered by the remote's DLRR
-   * (RFC 3611 4.4/4.5; webrtc-stats remote-outbound-rtp roundTripTime), seconds.
-   */
-  receiverRtt?: { roundTripTime: number; totalRoundTripTime: number; roundTripTimeMeasurements: number };
-}
-
-export type RtcpOutput = { type: 'rtp'; packet: Uint8Array } | { type: 'rtcp'; packet: Uint8Array };
 
 function cryptoRandom(): number {
   return randomBytes(4).readUInt32BE(0) / 0x1_0000_0000;
-}
-
-function hasFeedback(section: RtcpSection, type: string, parameter?: string): boolean {
-  return section.codecs.some((c) => c.feedback.some((f) => f.type === type && f.parameter === parameter));
-}
-
-function readSsrc(packet: Uint8Array): number {
-  return ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
 }
 
 /**
@@ -100,15 +62,9 @@ export class RtcpSession {
   readonly #transportCc = new TransportCcFeedbackGenerator();
   /** The SSRC named as media source in transport-cc feedback (the latest one carrying the extension). */
   #transportCcMediaSsrc = 0;
-  /** RFC 3611 4.5: the latest RRTR per remote SSRC (compact NTP) and when it arrived. */
-  readonly #pendingRrtr = new Map<number, { lastReceiverReport: number; at: number }>();
-  /**
-   * RFC 3611 4.4: while we send no media, our reports carry an XR RRTR so the remote's DLRR gives
-   * us an RTT (for NACK pacing); Chrome offers this as `a=rtcp-xr:rcvr-rtt=all`.
-   */
-  receiverReferenceTime = true;
-  /** draft-alvestrand-rmcat-remb: the bitrate (bps) the application asked each section's sender to stay under. */
-  readonly #rembLimits = new Map<RtcpSection, number>();
+  /** RFC 3611 RRTR/DLRR: an RTT while we only receive; `enabled` turns our RRTRs off. */
+  readonly receiverRtt = new ReceiverRttExchange();
+  readonly #remb = new RembLimits();
   /** SSRCs we said BYE for: no more SRs for them. */
   readonly #ended = new Set<number>();
   #sections: readonly RtcpSection[] = [];
@@ -314,14 +270,9 @@ export class RtcpSession {
    * negotiate `goog-remb`.
    */
   setRembLimit(section: RtcpSection, bitsPerSecond: number | undefined): boolean {
-    if (bitsPerSecond === undefined) {
-      this.#rembLimits.delete(section);
-      return true;
-    }
-    if (!hasFeedback(section, 'goog-remb')) return false;
-    this.#rembLimits.set(section, Math.max(0, Math.floor(bitsPerSecond)));
-    const remb = this.#remb();
-    if (remb) this.#sendFeedback([remb]);
+    if (!this.#remb.set(section, bitsPerSecond)) return false;
+    const remb = this.#remb.packet(this.#senderSsrc(), this.#inbound);
+    if (remb && bitsPerSecond !== undefined) this.#sendFeedback([remb]);
     return true;
   }
 
@@ -383,17 +334,6 @@ export class RtcpSession {
     }
   }
 
-  /** One REMB for every limited section: the lowest limit, naming their media SSRCs. */
-  #remb(): RtcpPacket | undefined {
-    if (this.#rembLimits.size === 0) return undefined;
-    const bitrate = Math.min(...this.#rembLimits.values());
-    const ssrcs: number[] = [];
-    for (const [ssrc, inbound] of this.#inbound) {
-      if (this.#rembLimits.has(inbound.section) && ssrcs.length < 255) ssrcs.push(ssrc);
-    }
-    return { type: 'remb', senderSsrc: this.#senderSsrc(), mediaSsrc: 0, bitrate, ssrcs };
-  }
-
   #pollTransportCc(now: number): void {
     const feedbacks = this.#transportCc.poll(now);
     if (feedbacks.length === 0) return;
@@ -412,18 +352,10 @@ export class RtcpSession {
     const ssrc = this.#senderSsrc();
     const packets: RtcpPacket[] = [
       { type: 'rr', ssrc, reports: [], profileExtension: new Uint8Array(0) },
-      this.#sdes([ssrc]),
+      cnameSdes(this.cname, [ssrc]),
       ...feedback,
     ];
     this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
-  }
-
-  #sdes(ssrcs: number[]): RtcpPacket {
-    const value = new TextEncoder().encode(this.cname);
-    return {
-      type: 'sdes',
-      chunks: ssrcs.map((ssrc) => ({ ssrc, items: [{ itemType: SDES_CNAME, value }] })),
-    };
   }
 
   #sendReports(now: number, wallClockMs: number): void {
@@ -458,25 +390,10 @@ export class RtcpSession {
       packets.push({ type: 'rr', ssrc, reports: blocks, profileExtension: new Uint8Array(0) });
       ssrcs.push(ssrc);
     }
-    packets.push(this.#sdes(ssrcs));
-    const xrBlocks: RtcpXrBlock[] = [];
-    if (receiveOnly && this.receiverReferenceTime && this.#inbound.size > 0) {
-      xrBlocks.push(rrtrBlock(ntpFromUnixMs(wallClockMs)));
-    }
-    if (this.#pendingRrtr.size > 0) {
-      const items: DlrrItem[] = [];
-      for (const [ssrc, r] of this.#pendingRrtr) {
-        items.push({
-          ssrc,
-          lastReceiverReport: r.lastReceiverReport,
-          delaySinceLastReceiverReport: msToCompact(now - r.at),
-        });
-      }
-      this.#pendingRrtr.clear();
-      xrBlocks.push(dlrrBlock(items));
-    }
+    packets.push(cnameSdes(this.cname, ssrcs));
+    const xrBlocks = this.receiverRtt.blocks(receiveOnly && this.#inbound.size > 0, now, wallClockMs);
     if (xrBlocks.length > 0) packets.push({ type: 'xr', ssrc: ssrcs[0]!, blocks: xrBlocks });
-    const remb = this.#remb();
+    const remb = this.#remb.packet(this.#senderSsrc(), this.#inbound);
     if (remb) packets.push(remb);
     return packets;
   }
@@ -554,32 +471,19 @@ export class RtcpSession {
     }
   }
 
-  /** RFC 3611 4.4/4.5: remember RRTRs for our DLRR; take an RTT from a DLRR naming us. */
+  /** RFC 3611 4.5: a DLRR naming one of our SSRCs gives the RTT of a receive-only session. */
   #extendedReport(ssrc: number, blocks: readonly RtcpXrBlock[], now: number, wallClockMs: number): void {
-    for (const block of blocks) {
-      const rrtr = readRrtr(block);
-      if (rrtr) {
-        if (this.#pendingRrtr.size < MAX_PENDING_RRTR || this.#pendingRrtr.has(ssrc)) {
-          this.#pendingRrtr.set(ssrc, { lastReceiverReport: compactNtp(rrtr), at: now });
-        }
-        continue;
-      }
-      const ours = new Set([this.#senderSsrc(), ...this.#outbound.keys()]);
-      for (const item of readDlrr(block)) {
-        if (!ours.has(item.ssrc)) continue;
-        const arrival = compactNtp(ntpFromUnixMs(wallClockMs));
-        const rtt = roundTripTimeMs(arrival, item.lastReceiverReport, item.delaySinceLastReceiverReport);
-        if (rtt === undefined) continue;
-        this.#rttMs = rtt;
-        for (const inbound of this.#inbound.values()) {
-          const prev = inbound.receiverRtt;
-          inbound.receiverRtt = {
-            roundTripTime: rtt / 1000,
-            totalRoundTripTime: (prev?.totalRoundTripTime ?? 0) + rtt / 1000,
-            roundTripTimeMeasurements: (prev?.roundTripTimeMeasurements ?? 0) + 1,
-          };
-        }
-      }
+    const ours = new Set([this.#senderSsrc(), ...this.#outbound.keys()]);
+    const rtt = this.receiverRtt.onExtendedReport(ssrc, blocks, ours, now, wallClockMs);
+    if (rtt === undefined) return;
+    this.#rttMs = rtt;
+    for (const inbound of this.#inbound.values()) {
+      const prev = inbound.receiverRtt;
+      inbound.receiverRtt = {
+        roundTripTime: rtt / 1000,
+        totalRoundTripTime: (prev?.totalRoundTripTime ?? 0) + rtt / 1000,
+        roundTripTimeMeasurements: (prev?.roundTripTimeMeasurements ?? 0) + 1,
+      };
     }
   }
 
