@@ -60,6 +60,8 @@ const cases: Record<string, () => void> = {
   'Buffer.allocUnsafe(12+payload+16)': () => Buffer.allocUnsafe(PAYLOAD + 28),
   'createCipheriv(Buffer key)': () => createCipheriv('aes-128-gcm', key, iv),
   'createCipheriv(KeyObject)': () => createCipheriv('aes-128-gcm', keyObject, iv),
+  'createCipheriv(KeyObject, { authTagLength: 16 })': () =>
+    createCipheriv('aes-128-gcm', keyObject, iv, { authTagLength: 16 }),
   '+ setAAD(12)': () => createCipheriv('aes-128-gcm', keyObject, iv).setAAD(header),
   '+ update(payload)': () => {
     const c = createCipheriv('aes-128-gcm', keyObject, iv);
