@@ -245,6 +245,22 @@ describe('bundlePolicy between two purertc peers over loopback', () => {
     );
   });
 
+  it('an offer with two BUNDLE groups is answered with two transports, one per group', async () => {
+    const r = await call('max-compat', (sdp) =>
+      sdp.replace(/a=group:BUNDLE[^\r\n]*/, 'a=group:BUNDLE 0 1\r\na=group:BUNDLE 2 3'),
+    );
+    expect(r.answer).toContain('a=group:BUNDLE 0 1\r\na=group:BUNDLE 2 3\r\n');
+    const answered = ufrags(r.answer);
+    expect(answered[0]).toBe(answered[1]);
+    expect(answered[2]).toBe(answered[3]);
+    expect(answered[0]).not.toBe(answered[2]);
+    expect(r.got.sort()).toEqual(['0:media 0', '1:media 1', '2:media 2']);
+    for (const pc of [r.a, r.b]) {
+      const transports = [...(await pc.getStats()).values()].filter((x) => x.type === 'transport');
+      expect(transports.map((x) => x.dtlsState)).toEqual(['connected', 'connected']);
+    }
+  });
+
   it('max-bundle refuses a description that does not bundle its sections (InvalidAccessError)', async () => {
     const a = new RTCPeerConnection({ ...LOOPBACK, bundlePolicy: 'max-compat' });
     const b = new RTCPeerConnection({ ...LOOPBACK, bundlePolicy: 'max-bundle' });
