@@ -63,6 +63,9 @@ export class NodeDriver implements PeerDriver {
   readonly #t0: number;
   #handler: DatagramHandler = () => {};
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  /** The deadline the last immediate ran for: a deadline stuck in the past falls back to setTimeout. */
+  #immediateAt: number | undefined;
   #timerArmedAt = 0;
   #timerWant: number | undefined;
   #timerCallback: () => void = () => {};
@@ -211,22 +214,37 @@ export class NodeDriver implements PeerDriver {
     this.#timerCallback = callback;
     this.#timerWant = at;
     if (at === undefined || this.#closed) {
-      if (this.#timer) clearTimeout(this.#timer);
-      this.#timer = undefined;
+      this.#disarm();
       return;
     }
-    if (this.#timer && this.#timerArmedAt <= at) return;
+    if ((this.#timer || this.#immediate) && this.#timerArmedAt <= at) return;
     this.#arm(at);
   }
 
   #arm(at: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#disarm();
     this.#timerArmedAt = at;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(at - this.now())));
+    const delay = Math.ceil(at - this.now());
+    if (delay <= 0 && at !== this.#immediateAt) {
+      // Work already due (an SCTP SACK owed for the packets just read) runs once this poll's
+      // datagrams are all handled, not a whole millisecond later as setTimeout(0) would.
+      this.#immediateAt = at;
+      this.#immediate = setImmediate(this.#onTimer);
+      return;
+    }
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, delay));
+  }
+
+  #disarm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#timer = undefined;
+    this.#immediate = undefined;
   }
 
   readonly #onTimer = (): void => {
     this.#timer = undefined;
+    this.#immediate = undefined;
     const want = this.#timerWant;
     if (want === undefined || this.#closed) return;
     // Armed for an earlier deadline that has since moved: wait for the current one.
@@ -250,8 +268,7 @@ export class NodeDriver implements PeerDriver {
     this.#lookup?.close();
     for (const r of this.#relays.values()) r.close();
     this.#relays.clear();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#disarm();
     for (const t of this.#waits) clearTimeout(t);
     this.#waits.clear();
     for (const p of this.#probes.values()) p.resolve();
