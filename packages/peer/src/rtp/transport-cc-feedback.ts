@@ -48,6 +48,13 @@ export class TransportCcFeedbackGenerator {
       this.#start = ext;
       this.#highest = ext;
     }
+    if (ext < this.#start - MAX_WINDOW) {
+      // Far behind what was reported: the sender restarted its numbering (or the unwrap clamped
+      // at 0); following it beats counting every later packet as late.
+      this.#arrivals = [];
+      this.#start = ext;
+      this.#highest = ext;
+    }
     if (ext < this.#start) {
       this.lateOrDuplicate++;
       return;

@@ -134,6 +134,19 @@ describe('TransportCcFeedbackGenerator (draft-holmer-rmcat-transport-wide-cc-ext
     expect(fbs[0]!.baseSequenceNumber).toBe(30000);
   });
 
+  it('follows a sender that restarts its numbering far behind what was reported', () => {
+    const g = new TransportCcFeedbackGenerator();
+    for (let i = 0; i < 10; i++) g.onPacket(40_000 + i, i);
+    g.poll(1000);
+    // 30000 is 10000 behind 40009: after the first of them, the rest are reported again.
+    for (let i = 0; i < 5; i++) g.onPacket(30_000 + i, 2000 + i);
+    const fbs = g.poll(5000);
+    expect(fbs.flatMap((f) => f.packets.map((p) => p.sequenceNumber))).toEqual([
+      30000, 30001, 30002, 30003, 30004,
+    ]);
+    expect(g.lateOrDuplicate).toBe(0);
+  });
+
   it('werift 0.25.2 decodes our feedback to the same arrival results', () => {
     const g = new TransportCcFeedbackGenerator();
     for (const s of [100, 101, 103, 104, 105, 106, 107, 108, 109, 110]) g.onPacket(s, 1000 + s * 3);
