@@ -335,6 +335,8 @@ export class TransportWiring {
   #onLocalCandidate(slot: TransportSlot, c: LocalCandidate): void {
     const candidate = signalledCandidate(sdpCandidateOf(c), slot.io.driver.hostnameFor);
     slot.localCandidates.push(candidate);
+    // A transport no section uses any more (an answer moved them away) signals nothing.
+    if (slot.mids.length === 0 && this.#slots.length > 1) return;
     const lines = this.#host.lines();
     const tagged = lines.find((l) => l.mid === slot.mids[0] && !l.rejected) ?? lines.find((l) => !l.rejected);
     const init: RTCIceCandidateInit = {
