@@ -147,6 +147,34 @@ describe('TransportCcFeedbackGenerator (draft-holmer-rmcat-transport-wide-cc-ext
     expect(g.lateOrDuplicate).toBe(0);
   });
 
+  it('byte-exact FCI (draft section 3.1): header, a two-bit status vector chunk, 8- and 16-bit deltas', () => {
+    const g = new TransportCcFeedbackGenerator();
+    g.onPacket(1, 64); // reference time 1 (64 ms), delta 0
+    g.onPacket(2, 65); // +1 ms = 4 units, small
+    g.onPacket(4, 64.5); // 3 lost; 4 arrived 0.5 ms before 2: -2 units, large (signed 16 bits)
+    const [fb] = g.poll(1000);
+    expect(Buffer.from(encodeTransportCc(fb!)).toString('hex')).toBe(
+      [
+        '0001', // base sequence number
+        '0004', // packet status count
+        '000001', // reference time, 64 ms units
+        '00', // feedback packet count
+        'd480', // 1 1 | 01 01 00 10 00 00 00: status vector, two-bit symbols [1, 1, 0, 2, 0, 0, 0]
+        '00', // delta of 1
+        '04', // delta of 2
+        'fffe', // delta of 4
+        '0000', // zero padding to 32 bits
+      ].join(''),
+    );
+  });
+
+  it("the draft's run-length example: 221 packets with small deltas are chunk 0 01 0000011011101", () => {
+    const g = new TransportCcFeedbackGenerator();
+    for (let i = 0; i < 221; i++) g.onPacket(i, i * 0.25);
+    const [fb] = g.poll(1e6);
+    expect(Buffer.from(encodeTransportCc(fb!)).subarray(8, 10).toString('hex')).toBe('20dd');
+  });
+
   it('werift 0.25.2 decodes our feedback to the same arrival results', () => {
     const g = new TransportCcFeedbackGenerator();
     for (const s of [100, 101, 103, 104, 105, 106, 107, 108, 109, 110]) g.onPacket(s, 1000 + s * 3);
