@@ -253,9 +253,15 @@ export async function recordingRelay(ourPort: number): Promise<RecordingRelay> {
   return { port: socket.address().port, fromChrome, close: () => socket.close() };
 }
 
-/** Our single UDP host candidate's port, from a complete description. */
+/**
+ * The port of our UDP host candidate in the first m= section, from a complete description: the
+ * BUNDLE-tagged transport Chrome ends up using (with bundlePolicy balanced, other media types
+ * offer transports of their own until the answer accepts BUNDLE).
+ */
 export function candidatePort(sdp: string): number {
-  const ports = sdp
+  const sections = sdp.split('\r\nm=');
+  const first = sections[1] ?? '';
+  const ports = first
     .split('\r\n')
     .filter((l) => l.startsWith('a=candidate:') && l.split(' ')[2]?.toLowerCase() === 'udp')
     .map((l) => Number(l.split(' ')[5]));
