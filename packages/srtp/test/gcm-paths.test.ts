@@ -25,7 +25,7 @@ function transforms(key: Uint8Array, salt: Uint8Array) {
 
 function rtpPacket(seq: number, ssrc: number, headerWords: number, payload: Uint8Array): Uint8Array {
   const p = new Uint8Array(12 + headerWords * 4 + payload.length);
-  p[0] = 0x80 | headerWords;
+  p[0] = 0x80 | (headerWords & 0x0f);
   p[1] = 96;
   p[2] = seq >>> 8;
   p[3] = seq & 0xff;
@@ -77,21 +77,25 @@ describe('AES-GCM JS path with batched keystreams', () => {
     );
   });
 
-  it('gives payloads too large to batch their own keystream without disturbing the batch', () => {
+  it('gives payloads too large to batch their own keystream; long and short headers on both paths', () => {
     const key = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);
     const { paths, node } = transforms(key, new Uint8Array(12).fill(0x5a));
     const js = paths[0]!;
     [100, 2000, 100, 4000, 50, 1536, 1537, 20].forEach((size, i) => {
       const seq = 30 + i;
+      // Header lengths on both sides of the native path's reused header copies (up to 128 bytes).
+      const words = [0, 29, 30, 3][i % 4]!;
+      const h = 12 + 4 * words;
       const plain = rtpPacket(
         seq,
         9,
-        0,
+        words,
         Uint8Array.from({ length: size }, (_, k) => k ^ i),
       );
-      const sealed = node.protectRtp(plain, 12, 9, 3, seq);
-      expect(toHex(js.protectRtp(plain, 12, 9, 3, seq))).toBe(toHex(sealed));
-      expect(toHex(js.unprotectRtp(sealed, 12, 9, 3, seq)!)).toBe(toHex(plain));
+      const sealed = node.protectRtp(plain, h, 9, 3, seq);
+      expect(toHex(js.protectRtp(plain, h, 9, 3, seq))).toBe(toHex(sealed));
+      expect(toHex(js.unprotectRtp(sealed, h, 9, 3, seq)!)).toBe(toHex(plain));
+      expect(toHex(node.unprotectRtp(sealed, h, 9, 3, seq)!)).toBe(toHex(plain));
     });
   });
 

@@ -4,6 +4,8 @@ import { readU32, type SrtpTransform, writeU32 } from './transform.js';
 
 const TAG = 16;
 const SRTCP_INDEX_LENGTH = 4;
+/** Headers up to this long are copied into a reused buffer rather than viewed with `subarray`. */
+const MAX_COPIED_HEADER = 128;
 
 /**
  * AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714) with one Node GCM object per packet (Node cannot
@@ -17,6 +19,9 @@ export class AesGcmTransform implements SrtpTransform {
   private readonly algorithm: 'aes-128-gcm' | 'aes-256-gcm';
   private readonly iv = Buffer.alloc(12);
   private readonly aad = Buffer.alloc(12);
+  private readonly receivedTag = Buffer.alloc(TAG);
+  /** Reused copies of RTP headers by length (4-byte multiples up to MAX_COPIED_HEADER). */
+  private readonly headers: Buffer[] = [];
   private readonly rtpKey: KeyObject;
   private readonly rtcpKey: KeyObject;
 
@@ -24,6 +29,21 @@ export class AesGcmTransform implements SrtpTransform {
     this.algorithm = keys.rtpKey.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
     this.rtpKey = createSecretKey(keys.rtpKey);
     this.rtcpKey = createSecretKey(keys.rtcpKey);
+  }
+
+  /**
+   * The RTP header as a Buffer for `setAAD` and for copying into the output: a byte loop into a
+   * reused buffer costs less than creating a `subarray` view per packet.
+   */
+  private header(packet: Uint8Array, headerLength: number): Uint8Array {
+    if (headerLength > MAX_COPIED_HEADER) return packet.subarray(0, headerLength);
+    let h = this.headers[headerLength >>> 2];
+    if (!h) {
+      h = Buffer.alloc(headerLength);
+      this.headers[headerLength >>> 2] = h;
+    }
+    for (let i = 0; i < headerLength; i++) h[i] = packet[i]!;
+    return h;
   }
 
   /** RFC 7714 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
@@ -56,8 +76,9 @@ export class AesGcmTransform implements SrtpTransform {
     const out = Buffer.allocUnsafe(n + TAG);
     const cipher = createCipheriv(this.algorithm, this.rtpKey, this.rtpIv(ssrc, roc, seq));
     // RFC 7714 8.2: the whole RTP header is the associated data.
-    cipher.setAAD(packet.subarray(0, headerLength));
-    out.set(packet.subarray(0, headerLength), 0);
+    const header = this.header(packet, headerLength);
+    cipher.setAAD(header);
+    out.set(header, 0);
     out.set(cipher.update(packet.subarray(headerLength)), headerLength);
     cipher.final();
     out.set(cipher.getAuthTag(), n);
@@ -73,8 +94,11 @@ export class AesGcmTransform implements SrtpTransform {
   ): Uint8Array | undefined {
     const n = packet.length - TAG;
     const decipher = createDecipheriv(this.algorithm, this.rtpKey, this.rtpIv(ssrc, roc, seq));
-    decipher.setAAD(packet.subarray(0, headerLength));
-    decipher.setAuthTag(packet.subarray(n));
+    const header = this.header(packet, headerLength);
+    decipher.setAAD(header);
+    const tag = this.receivedTag;
+    for (let i = 0; i < TAG; i++) tag[i] = packet[n + i]!;
+    decipher.setAuthTag(tag);
     const plain = decipher.update(packet.subarray(headerLength, n));
     try {
       decipher.final();
@@ -82,7 +106,7 @@ export class AesGcmTransform implements SrtpTransform {
       return undefined;
     }
     const out = Buffer.allocUnsafe(n);
-    out.set(packet.subarray(0, headerLength), 0);
+    out.set(header, 0);
     out.set(plain, headerLength);
     return out;
   }
