@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { PeerDriver } from '../driver/driver.js';
 import { invalidAccessError, invalidStateError, operationError } from '../errors.js';
 import { wallClock } from '../node/clock.js';
 import { NodeDriver } from '../node/node-driver.js';
 import type { SessionDescription } from '../sdp/model.js';
 import { parseSdp } from '../sdp/parse.js';
-import { serializeSdp } from '../sdp/serialize.js';
 import {
   needsImplicitRollback,
   type RTCSdpType,
@@ -31,13 +29,13 @@ import { safeDispatch } from './event-handlers.js';
 import { RTCTrackEvent } from './events.js';
 import type { RTCIceCandidate, RTCIceCandidateInit } from './ice-candidate.js';
 import { IceRestartPlan } from './ice-restart.js';
-import { buildAnswer, buildOffer, type LocalDescriptionContext } from './jsep/build-local.js';
 import { linesForOffer, markLocalRejections, rollbackLines } from './jsep/local-lines.js';
 import type { MLine } from './jsep/m-line.js';
 import { bindRemoteOffer, takeNewRemoteTracks } from './jsep/media-negotiation.js';
 import { isNegotiationNeeded } from './jsep/negotiation-needed.js';
 import { readRemoteTransport } from './jsep/read-remote.js';
 import { describedTransportGroups } from './jsep/transport-groups.js';
+import { describeLocal, LocalDescriptionFactory } from './local-description.js';
 import type { RTCRtpReceiver } from './media/receiver.js';
 import type { RTCRtpSender } from './media/sender.js';
 import type { MediaStream, RtpTrack } from './media/track.js';
@@ -47,7 +45,7 @@ import { NegotiationNeededEvent } from './negotiation-needed-event.js';
 import { OperationsChain } from './operations-chain.js';
 import { RTCPeerConnectionEventTarget } from './peer-connection-events.js';
 import { checkTrickledCandidate } from './remote-candidate.js';
-import { appendCandidate, withGatheredCandidates } from './sdp-helpers.js';
+import { appendCandidate } from './sdp-helpers.js';
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from './session-description.js';
 import { collectStats, type RTCStatsReport } from './stats.js';
 import {
@@ -60,16 +58,12 @@ import {
 import {
   appliedUfrag,
   applyRemoteTransports,
-  localParameters,
   type NegotiatedTransports,
   negotiatedTransports,
   offerGroups,
   startSecureTransports,
 } from './transport-negotiation.js';
-import { type TransportSlot, TransportWiring } from './transport-wiring.js';
-
-/** Our a=max-message-size: what we accept (Chrome's value). */
-const LOCAL_MAX_MESSAGE_SIZE = 262144;
+import { TransportWiring } from './transport-wiring.js';
 
 interface AppliedDescription {
   type: RTCSdpType;
@@ -92,10 +86,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   readonly #driver: PeerDriver;
   readonly #certificate: RTCCertificate;
   readonly #signaling = new SignalingStateMachine();
-  readonly #sessionId = (randomBytes(8).readBigUInt64BE(0) >> 2n).toString();
-  #sessionVersion = 1;
   readonly #media: MediaSession;
   readonly #transports: TransportWiring;
+  readonly #descriptions: LocalDescriptionFactory;
   #closed = false;
   readonly #chain = new OperationsChain(() => this.#closed);
 
@@ -113,8 +106,6 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   #pendingLocal: AppliedDescription | undefined;
   #currentRemote: AppliedDescription | undefined;
   #pendingRemote: AppliedDescription | undefined;
-  #lastOffer = '';
-  #lastAnswer = '';
 
   readonly #iceRestart = new IceRestartPlan();
   /** What the last answer decided about transports (RFC 9143); undefined before any. */
@@ -159,6 +150,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       config: () => this.#config,
       lines: () => this.#lines,
     });
+    this.#descriptions = new LocalDescriptionFactory(this.#certificate, this.#transports, this.#iceRestart);
     if (this.#config.iceCandidatePoolSize > 0) this.#transports.gathering.prefetch(this.#config);
   }
 
@@ -483,79 +475,21 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     this.#transports.ensure(true);
     const lines = this.#linesForOffer();
     this.#transports.layout(offerGroups(this.#config.bundlePolicy, lines, this.#negotiated), true, true);
-    const parsed = buildOffer(lines, this.#descriptionContext(true));
-    this.#lastOffer = serializeSdp(parsed);
-    return this.#lastOffer;
+    return this.#descriptions.offer(lines, { pending: this.#pendingRemote, current: this.#currentRemote });
   }
 
   #createAnswerNow(): string {
-    const remote = this.#pendingRemote;
-    if (!remote) throw invalidStateError('no remote offer to answer');
-    const parsed = buildAnswer(
-      remote.parsed,
-      this.#lines,
-      this.#descriptionContext(false),
-      this.#answerSetupRole(remote.parsed),
-    );
-    this.#lastAnswer = serializeSdp(parsed);
-    return this.#lastAnswer;
+    if (!this.#pendingRemote) throw invalidStateError('no remote offer to answer');
+    return this.#descriptions.answer(this.#lines, {
+      pending: this.#pendingRemote,
+      current: this.#currentRemote,
+    });
   }
-
-  // ---- internals: descriptions ----
 
   #describe(applied: AppliedDescription | undefined, local: boolean): RTCSessionDescription | null {
     if (!applied) return null;
     if (!local) return new RTCSessionDescription({ type: applied.type, sdp: applied.sdp });
-    const slots = this.#transports.slots;
-    let parsed = withGatheredCandidates(
-      applied.parsed,
-      slots[0]?.localCandidates ?? [],
-      this.#transports.gatheringState === 'complete',
-    );
-    if (slots.length > 1) {
-      // Unbundled: each transport's candidates in the section that carries its parameters.
-      parsed = applied.parsed;
-      for (const s of slots) {
-        const mid = s.mids[0];
-        if (mid === undefined) continue;
-        const complete = s.gathering.state === 'complete';
-        parsed = withGatheredCandidates(parsed, s.localCandidates, complete, { mid, mids: s.mids });
-      }
-    }
-    return new RTCSessionDescription({ type: applied.type, sdp: serializeSdp(parsed) });
-  }
-
-  #descriptionContext(offer: boolean): LocalDescriptionContext {
-    const fingerprints = this.#certificate.dtls
-      .getFingerprints(['sha-256'])
-      .map((f) => ({ algorithm: f.algorithm, value: f.value }));
-    const credentialsFor = (slot: TransportSlot) =>
-      this.#iceRestart.credentialsFor(
-        slot.id,
-        offer,
-        slot.transport.ice.localCredentials,
-        this.#pendingRemote?.sdp,
-        this.#currentRemote?.sdp,
-      );
-    const first = credentialsFor(this.#transports.slots[0]!);
-    return {
-      sessionId: this.#sessionId,
-      sessionVersion: this.#sessionVersion++,
-      transport: { ufrag: first.ufrag, pwd: first.pwd, fingerprints },
-      transportFor: localParameters(this.#transports, fingerprints, credentialsFor),
-      candidates: [],
-      endOfCandidates: false,
-      maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
-    };
-  }
-
-  /** RFC 8842 5.3: active when the offer allows it, except that an existing DTLS role is kept. */
-  #answerSetupRole(remote: SessionDescription): 'active' | 'passive' {
-    const role = this.#transports.transport?.dtlsRole;
-    if (role === 'client') return 'active';
-    if (role === 'server') return 'passive';
-    const info = readRemoteTransport(remote, 'offer');
-    return info?.setup === 'active' ? 'passive' : 'active';
+    return describeLocal(applied, this.#transports);
   }
 
   #linesForOffer(): MLine[] {
