@@ -179,8 +179,11 @@ describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into p
     );
     expect(Number(remoteOut!.roundTripTime)).toBeGreaterThanOrEqual(0);
     expect(Number(remoteOut!.roundTripTime)).toBeLessThan(1);
+    const chromeRtt = (await chrome.page.evaluate(() => window.sim.stats()))
+      .filter((s) => s.type === 'remote-inbound-rtp' && s.roundTripTime !== undefined)
+      .map((s) => `${(Number(s.roundTripTime) * 1000).toFixed(2)} ms`);
     console.log(
-      `receive-only RTT from Chrome's DLRR: ${(Number(remoteOut!.roundTripTime) * 1000).toFixed(2)} ms`,
+      `receive-only RTT from Chrome's DLRR: ${(Number(remoteOut!.roundTripTime) * 1000).toFixed(2)} ms; Chrome's RTT from our RRs: ${chromeRtt.join(', ')}`,
     );
   });
 
