@@ -89,6 +89,10 @@ export class RtcpSession {
     this.#rtxToMedia.set(rtxSsrc >>> 0, mediaSsrc >>> 0);
   }
 
+  hasRtxPair(rtxSsrc: number): boolean {
+    return this.#rtxToMedia.has(rtxSsrc >>> 0);
+  }
+
   /** The negotiated sections (after every applied answer). */
   setSections(sections: readonly RtcpSection[]): void {
     this.#sections = sections;

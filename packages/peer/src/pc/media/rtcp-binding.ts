@@ -1,4 +1,5 @@
 import type { RtcpSection, RtcpSession } from '../../rtp/rtcp-session.js';
+import { rtxApt } from '../../sdp/codecs.js';
 import { EXT_TRANSPORT_CC } from './default-codecs.js';
 import type { RTCRtpTransceiver } from './transceiver.js';
 
@@ -6,6 +7,11 @@ import type { RTCRtpTransceiver } from './transceiver.js';
 export interface RtcpClock {
   now(): number;
   wallClock(): number;
+}
+
+function isRtx(section: RtcpSection, packet: Uint8Array): boolean {
+  const pt = packet[1]! & 0x7f;
+  return section.codecs.some((c) => c.payloadType === pt && rtxApt(c) !== undefined);
 }
 
 function readSsrc(packet: Uint8Array): number {
@@ -68,6 +74,11 @@ export function receiveRoutedRtp(
 ): void {
   const rtxOf = t.receiver.learn(packet);
   if (rtxOf !== undefined) rtcp.setRtxPair(readSsrc(packet), rtxOf);
+  else if (t.receiver.simulcast && isRtx(section, packet) && !rtcp.hasRtxPair(readSsrc(packet))) {
+    // RFC 8852 3.2: with several layers only repaired-rid says which one an RTX stream repairs;
+    // guessing (the section's latest SSRC) would splice one layer's packets into another.
+    return;
+  }
   const media = rtcp.onRtpReceived(packet, section, now);
   if (media) t.receiver.receive(media);
 }
