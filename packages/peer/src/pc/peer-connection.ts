@@ -530,7 +530,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
    */
   #completeNegotiation(answer: SessionDescription, answerSide: 'local' | 'remote'): void {
     const remote =
-      answerSide === 'remote' ? answer : (this.#currentRemote?.parsed ?? this.#pendingRemote?.parsed);
+      answerSide === 'remote' ? answer : (this.#pendingRemote?.parsed ?? this.#currentRemote?.parsed);
     this.#media.applyAnswer(answer, answerSide, this.#lines, remote);
     if (!remote) return;
     const negotiated = negotiatedTransports(answer);

@@ -164,8 +164,8 @@ export class TransportWiring {
         const fork = allowNew ? this.#host.driver.fork?.bind(this.#host.driver) : undefined;
         if (fork) {
           const driver = fork();
+          // W3C 4.4.1.5: it gathers once a local description is set (startGathering).
           slot = this.#createSlot(driver, this.#newGathering(driver), controlling);
-          if (this.gathering.started) slot.gathering.start(slot.io, this.#host.config());
         } else slot = this.#slots[0]!;
       }
       assigned.set(slot, [...(assigned.get(slot) ?? []), ...group]);

@@ -245,6 +245,39 @@ describe('bundlePolicy between two purertc peers over loopback', () => {
     );
   });
 
+  it('unbundled, a section added mid-call gets a transport of its own that connects', async () => {
+    const strip = (sdp: string) => sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, '');
+    const r = await call('max-compat', strip);
+    const extra = new RtpTrack('video');
+    const sender = r.a.addTrack(extra);
+    const track = new Promise<RTCTrackEvent>((resolve) => {
+      r.b.ontrack = (e) => resolve(e);
+    });
+    const offer = await r.a.createOffer();
+    await r.a.setLocalDescription(offer);
+    await r.b.setRemoteDescription({ type: 'offer', sdp: strip(offer.sdp!) });
+    await r.b.setLocalDescription(await r.b.createAnswer());
+    await r.a.setRemoteDescription(r.b.localDescription!);
+    expect(new Set(ufrags(r.b.localDescription!.sdp)).size).toBe(5);
+    const event = await within(track, 5000, 'track for the new section');
+    const got = new Promise<string>((resolve) =>
+      event.track.addEventListener('rtp', (e) =>
+        resolve(Buffer.from((e as RtpPacketEvent).packet.payload).toString()),
+      ),
+    );
+    const pt = sender.getParameters().codecs[0]!.payloadType;
+    // The new transport needs its ICE and DTLS first: send until the packet gets through.
+    let seq = 0;
+    const timer = setInterval(() => extra.writeRtp(rtp(seq++, pt, 'new section')), 20);
+    try {
+      expect(await within(got, 10_000, 'RTP on the new transport')).toBe('new section');
+    } finally {
+      clearInterval(timer);
+    }
+    const transports = [...(await r.a.getStats()).values()].filter((x) => x.type === 'transport');
+    expect(transports).toHaveLength(5);
+  });
+
   it('an offer with two BUNDLE groups is answered with two transports, one per group', async () => {
     const r = await call('max-compat', (sdp) =>
       sdp.replace(/a=group:BUNDLE[^\r\n]*/, 'a=group:BUNDLE 0 1\r\na=group:BUNDLE 2 3'),
