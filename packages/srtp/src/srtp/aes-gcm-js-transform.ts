@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import { AesGcmTransform } from './aes-gcm-transform.js';
-import { CounterKeystream, xorInto } from './counter-keystream.js';
+import { CounterKeystream } from './counter-keystream.js';
 import { GcmRtpKeystream } from './gcm-rtp-keystream.js';
 import { Ghash } from './ghash.js';
 import type { SrtpSessionKeys } from './key-derivation.js';
@@ -31,16 +31,14 @@ export class AesGcmJsTransform implements SrtpTransform {
   private readonly rtpGhash: Ghash;
   private rtcpGhashState: Ghash | undefined;
   private readonly rtcpSalt: Int32Array;
-  /** GHASH input, AAD || 0* || ciphertext || 0* || lengths, as contiguous blocks (SP 800-38D 7.1). */
-  private blocks = new Int32Array(64);
-  private blockBytes = new Uint8Array(this.blocks.buffer);
-  /** The RTP path's staged GHASH input: header, zero padding, payload (see `stage`). */
+  /** The staged GHASH input: AAD, zero padding, payload (see `stage`). */
   private stageWords = new Int32Array(512);
   private stageBytes = new Uint8Array(this.stageWords.buffer);
-  private readonly lengthProducts = new Map<number, Int32Array>();
+  /** L * H per (AAD, payload) length pair, for each key's H (see `stagedTag`). */
+  private readonly rtpProducts = new Map<number, Int32Array>();
+  private readonly rtcpProducts = new Map<number, Int32Array>();
   private readonly tagWords = new Int32Array(4);
   private readonly tag = new Uint8Array(this.tagWords.buffer);
-  private readonly rtcpAad = new Uint8Array(12);
 
   constructor(
     keys: SrtpSessionKeys,
@@ -82,46 +80,9 @@ export class AesGcmJsTransform implements SrtpTransform {
   }
 
   /**
-   * The GCM tag (SP 800-38D 7.1) with `aad` as associated data and `buf[cStart, cStart + cLength)`
-   * as ciphertext: GHASH over both, zero-padded, and the lengths block, XOR E(K, J0) from
-   * `mask[maskAt, maskAt + 16)`. One GHASH call over contiguous blocks lets it aggregate them all.
-   */
-  private tagOf(
-    g: Ghash,
-    aad: Uint8Array,
-    buf: Uint8Array,
-    cStart: number,
-    cLength: number,
-    mask: Uint8Array,
-    maskAt: number,
-  ): Uint8Array {
-    const aadBlocks = (aad.length + 15) >>> 4;
-    const total = aadBlocks + ((cLength + 15) >>> 4) + 1;
-    if (this.blocks.length < total * 4) {
-      this.blocks = new Int32Array(total * 4);
-      this.blockBytes = new Uint8Array(this.blocks.buffer);
-    }
-    const bytes = this.blockBytes;
-    bytes.fill(0, 0, total * 16);
-    bytes.set(aad, 0);
-    bytes.set(buf.subarray(cStart, cStart + cLength), aadBlocks * 16);
-    const lengths = (total - 1) * 16;
-    writeU32(bytes, lengths + 4, aad.length * 8);
-    writeU32(bytes, lengths + 12, cLength * 8);
-    g.reset();
-    g.update(this.blocks, 0, total);
-    const t = this.blocks;
-    t[0] = g.y0;
-    t[1] = g.y1;
-    t[2] = g.y2;
-    t[3] = g.y3;
-    for (let i = 0; i < 16; i++) this.tag[i] = bytes[i]! ^ mask[maskAt + i]!;
-    return this.tag;
-  }
-
-  /**
-   * Copies the RTP header zero-padded to whole blocks, then the payload, into the stage; returns
-   * where the payload starts. GCM's GHASH input (SP 800-38D 7.1) then begins at byte 0.
+   * Copies the packet's first `headerLength` bytes zero-padded to whole blocks, then the payload
+   * that follows them, into the stage; returns where the payload starts. GCM's GHASH input
+   * (SP 800-38D 7.1) then begins at byte 0.
    */
   private stage(packet: Uint8Array, headerLength: number, payload: number): number {
     const at = (headerLength + 15) & ~15;
@@ -141,30 +102,34 @@ export class AesGcmJsTransform implements SrtpTransform {
     return at;
   }
 
-  /** XORs the packet's CTR keystream (after its J0 block) over the staged payload, word by word. */
-  private cryptStaged(at: number, payload: number): void {
+  /** XORs CTR keystream words `k[ks..)` over the staged payload at byte `at`. */
+  private cryptStaged(at: number, payload: number, k: Int32Array, ks: number): void {
     const d = this.stageWords;
-    const k = this.rtpKeystream.words;
     const from = at >>> 2;
-    const ks = (this.rtpKeystream.offset + 16) >>> 2;
     const words = (payload + 3) >>> 2;
     for (let i = 0; i < words; i++) d[from + i]! ^= k[ks + i]!;
   }
 
   /**
-   * The RTP tag (SP 800-38D 7.1): GHASH over the staged header and ciphertext, XOR E(K, J0). The
-   * lengths block L is public, so instead of hashing it the GHASH multiplies by H once more for free
-   * and L * H comes from a cache keyed by the two lengths (see Ghash.update).
+   * The GCM tag (SP 800-38D 7.1) over the staged AAD (`aadLength` bytes from 0) and ciphertext (at
+   * `at`), XOR E(K, J0) from `mask[m..m+4)`. The lengths block L is public, so instead of hashing it
+   * the GHASH multiplies by H once more for free and L * H comes from a cache keyed by the two
+   * lengths (see Ghash.update).
    */
-  private rtpTag(at: number, headerLength: number, payload: number): Uint8Array {
-    const lengthsTimesH = this.lengthsTimesH(headerLength, payload);
+  private stagedTag(
+    g: Ghash,
+    products: Map<number, Int32Array>,
+    at: number,
+    aadLength: number,
+    payload: number,
+    mask: Int32Array,
+    m: number,
+  ): Uint8Array {
+    const lengthsTimesH = lengthsTimesHOf(g, products, aadLength, payload);
     const end = at + ((payload + 15) & ~15);
     this.stageBytes.fill(0, at + payload, end);
-    const g = this.rtpGhash;
     g.reset();
     g.update(this.stageWords, 0, end >>> 4, 1);
-    const mask = this.rtpKeystream.words;
-    const m = this.rtpKeystream.offset >>> 2;
     this.tagWords[0] = g.y0 ^ lengthsTimesH[0]! ^ mask[m]!;
     this.tagWords[1] = g.y1 ^ lengthsTimesH[1]! ^ mask[m + 1]!;
     this.tagWords[2] = g.y2 ^ lengthsTimesH[2]! ^ mask[m + 2]!;
@@ -172,23 +137,17 @@ export class AesGcmJsTransform implements SrtpTransform {
     return this.tag;
   }
 
-  /** L * H for L = [8 headerLength]64 || [8 payload]64, in host words; the cache key is public. */
-  private lengthsTimesH(headerLength: number, payload: number): Int32Array {
-    // RTP headers are shorter than 2^19 bytes (RFC 3550 5.1, RFC 8285: at most 12 + 60 + 4 + 4 * 65535).
-    const key = headerLength * 0x100000000 + payload;
-    let value = this.lengthProducts.get(key);
-    if (!value) {
-      const block = new Uint8Array(16);
-      writeU32(block, 4, headerLength * 8);
-      writeU32(block, 12, payload * 8);
-      const g = this.rtpGhash;
-      g.reset();
-      g.update(new Int32Array(block.buffer), 0, 1);
-      value = Int32Array.of(g.y0, g.y1, g.y2, g.y3);
-      if (this.lengthProducts.size >= MAX_LENGTH_PRODUCTS) this.lengthProducts.clear();
-      this.lengthProducts.set(key, value);
-    }
-    return value;
+  private rtpTag(at: number, headerLength: number, payload: number): Uint8Array {
+    const k = this.rtpKeystream;
+    return this.stagedTag(
+      this.rtpGhash,
+      this.rtpProducts,
+      at,
+      headerLength,
+      payload,
+      k.words,
+      k.offset >>> 2,
+    );
   }
 
   protectRtp(packet: Uint8Array, headerLength: number, ssrc: number, roc: number, seq: number): Uint8Array {
@@ -197,7 +156,7 @@ export class AesGcmJsTransform implements SrtpTransform {
     if (payload > this.maxJsPayload) return this.native.protectRtp(packet, headerLength, ssrc, roc, seq);
     this.rtpKeystream.find(ssrc, roc, seq, 1 + ((payload + 15) >>> 4));
     const at = this.stage(packet, headerLength, payload);
-    this.cryptStaged(at, payload);
+    this.cryptStaged(at, payload, this.rtpKeystream.words, (this.rtpKeystream.offset + 16) >>> 2);
     const out = Buffer.allocUnsafe(n + TAG);
     out.set(packet.subarray(0, headerLength), 0);
     out.set(this.stageBytes.subarray(at, at + payload), headerLength);
@@ -219,7 +178,7 @@ export class AesGcmJsTransform implements SrtpTransform {
     this.rtpKeystream.find(ssrc, roc, seq, 1 + ((payload + 15) >>> 4));
     const at = this.stage(packet, headerLength, payload);
     if (!tagsEqual(this.rtpTag(at, headerLength, payload), 0, packet, n, TAG)) return undefined;
-    this.cryptStaged(at, payload);
+    this.cryptStaged(at, payload, this.rtpKeystream.words, (this.rtpKeystream.offset + 16) >>> 2);
     const out = Buffer.allocUnsafe(n);
     out.set(packet.subarray(0, headerLength), 0);
     out.set(this.stageBytes.subarray(at, at + payload), headerLength);
@@ -228,24 +187,29 @@ export class AesGcmJsTransform implements SrtpTransform {
     return out;
   }
 
-  /** RFC 7714 9.2: the AAD is the first 8 octets || the ESRTCP word (E flag and index). */
-  private rtcpAadOf(packet: Uint8Array, word: number): Uint8Array {
-    this.rtcpAad.set(packet.subarray(0, 8), 0);
-    writeU32(this.rtcpAad, 8, word);
-    return this.rtcpAad;
+  /**
+   * Stages an SRTCP packet for GCM: RFC 7714 9.2 makes the AAD the first 8 octets || the ESRTCP word
+   * (E flag and index), 12 bytes, so the payload starts at the second block.
+   */
+  private stageRtcp(packet: Uint8Array, word: number, payload: number): number {
+    const at = this.stage(packet, 8, payload);
+    writeU32(this.stageBytes, 8, word);
+    return at;
   }
 
   protectRtcp(packet: Uint8Array, ssrc: number, index: number): Uint8Array {
     const n = packet.length;
     const payload = n - 8;
     if (payload > this.maxJsPayload) return this.native.protectRtcp(packet, ssrc, index);
+    const word = (0x80000000 | index) >>> 0;
+    const ks = hostWords(this.rtcpKeys(ssrc, index, payload));
+    const at = this.stageRtcp(packet, word, payload);
+    this.cryptStaged(at, payload, ks, 4);
     // Layout: header(8) | ciphertext | tag | ESRTCP word.
     const out = Buffer.allocUnsafe(n + TAG + SRTCP_INDEX_LENGTH);
-    out.set(packet);
-    const word = (0x80000000 | index) >>> 0;
-    const ks = this.rtcpKeys(ssrc, index, payload);
-    xorInto(out, 8, ks, 16, payload);
-    out.set(this.tagOf(this.rtcpGhash, this.rtcpAadOf(packet, word), out, 8, payload, ks, 0), n);
+    out.set(packet.subarray(0, 8), 0);
+    out.set(this.stageBytes.subarray(at, at + payload), 8);
+    out.set(this.stagedTag(this.rtcpGhash, this.rtcpProducts, at, 12, payload, ks, 0), n);
     writeU32(out, n + TAG, word);
     return out;
   }
@@ -257,14 +221,46 @@ export class AesGcmJsTransform implements SrtpTransform {
     const payload = n - 8;
     // Unencrypted SRTCP (E = 0) is rare enough to leave to the native path.
     if (word >>> 31 === 0 || payload > this.maxJsPayload) return this.native.unprotectRtcp(packet, ssrc);
-    const ks = this.rtcpKeys(ssrc, word & 0x7fffffff, payload);
-    const tag = this.tagOf(this.rtcpGhash, this.rtcpAadOf(packet, word), packet, 8, payload, ks, 0);
+    const ks = hostWords(this.rtcpKeys(ssrc, word & 0x7fffffff, payload));
+    const at = this.stageRtcp(packet, word, payload);
+    const tag = this.stagedTag(this.rtcpGhash, this.rtcpProducts, at, 12, payload, ks, 0);
     if (!tagsEqual(tag, 0, packet, n, TAG)) return undefined;
+    this.cryptStaged(at, payload, ks, 4);
     const out = Buffer.allocUnsafe(n);
-    out.set(packet.subarray(0, n));
-    xorInto(out, 8, ks, 16, payload);
+    out.set(packet.subarray(0, 8), 0);
+    out.set(this.stageBytes.subarray(at, at + payload), 8);
+    this.stageBytes.fill(0, at, at + payload + 4);
     return out;
   }
+}
+
+/** `bytes` as host words; Node gives each cipher output its own aligned allocation, but be sure. */
+function hostWords(bytes: Uint8Array): Int32Array {
+  const aligned = bytes.byteOffset & 3 ? Uint8Array.from(bytes) : bytes;
+  return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
+}
+
+/** L * H for L = [8 aadLength]64 || [8 payload]64, in host words, cached by the (public) lengths. */
+function lengthsTimesHOf(
+  g: Ghash,
+  products: Map<number, Int32Array>,
+  aadLength: number,
+  payload: number,
+): Int32Array {
+  // RTP headers are shorter than 2^19 bytes (RFC 3550 5.1, RFC 8285: at most 12 + 60 + 4 + 4 * 65535).
+  const key = aadLength * 0x100000000 + payload;
+  let value = products.get(key);
+  if (!value) {
+    const block = new Uint8Array(16);
+    writeU32(block, 4, aadLength * 8);
+    writeU32(block, 12, payload * 8);
+    g.reset();
+    g.update(new Int32Array(block.buffer), 0, 1);
+    value = Int32Array.of(g.y0, g.y1, g.y2, g.y3);
+    if (products.size >= MAX_LENGTH_PRODUCTS) products.clear();
+    products.set(key, value);
+  }
+  return value;
 }
 
 /** H = E(K, 0^128) (SP 800-38D 6.4). */
