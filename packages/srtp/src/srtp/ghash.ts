@@ -176,7 +176,8 @@ export class Ghash {
    * Absorbs `blocks` 16-byte blocks from `words` (little-endian host words) starting at word `at`.
    * With `extra` 1 the result is multiplied by H once more, for free: the last group uses powers
    * one higher. A caller that knows its final block X in advance (GCM's lengths block) can then
-   * skip it and XOR in X * H, since GHASH(..., X) = GHASH(...) * H + X * H.
+   * skip it and XOR in X * H, since GHASH(..., X) = GHASH(...) * H + X * H. (`extra` needs at
+   * least one block to ride on.)
    */
   update(words: Int32Array, at: number, blocks: number, extra = 0): void {
     const y = this.y;
