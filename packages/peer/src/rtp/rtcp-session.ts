@@ -136,21 +136,27 @@ export class RtcpSession {
   }
 
   /**
+   * The transport-wide sequence number is on every packet of the transport, RTX and padding
+   * probes included, and the sender's estimator needs each one reported, even a packet the
+   * receiver then drops. onRtpReceived calls this itself.
+   */
+  onTransportPacket(packet: Uint8Array, section: RtcpSection, now: number): void {
+    const twccId = section.transportCcExtensionId;
+    if (packet.length < 12 || twccId === undefined || !hasFeedback(section, 'transport-cc')) return;
+    const transportSeq = readTransportSequence(packet, twccId);
+    if (transportSeq === undefined) return;
+    this.#transportCc.onPacket(transportSeq, now);
+    this.#transportCcMediaSsrc = readSsrc(packet);
+  }
+
+  /**
    * An RTP packet routed to `section`. Returns what the track should see: the original packet
    * recovered from RTX (RFC 4588 4), the packet itself, or undefined for an RTX packet that
    * cannot be unwrapped.
    */
   onRtpReceived(packet: Uint8Array, section: RtcpSection, now: number): Uint8Array | undefined {
     if (packet.length < 12) return undefined;
-    // The transport-wide sequence number is on every packet of the transport, RTX included.
-    const twccId = section.transportCcExtensionId;
-    if (twccId !== undefined && hasFeedback(section, 'transport-cc')) {
-      const transportSeq = readTransportSequence(packet, twccId);
-      if (transportSeq !== undefined) {
-        this.#transportCc.onPacket(transportSeq, now);
-        this.#transportCcMediaSsrc = readSsrc(packet);
-      }
-    }
+    this.onTransportPacket(packet, section, now);
     let media = packet;
     const pt = packet[1]! & 0x7f;
     const codec = section.codecs.find((c) => c.payloadType === pt);

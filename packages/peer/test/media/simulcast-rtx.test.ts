@@ -1,4 +1,4 @@
-import { type RtpPacket, serializeExtensionElements, serializeRtp } from '@purertc/srtp';
+import { parseRtcp, type RtpPacket, serializeExtensionElements, serializeRtp } from '@purertc/srtp';
 import { describe, expect, it } from 'vitest';
 import { bindTransceiverRtcp, receiveRoutedRtp } from '../../src/pc/media/rtcp-binding.js';
 import { RTCRtpSender } from '../../src/pc/media/sender.js';
@@ -7,7 +7,14 @@ import { RTCRtpTransceiver } from '../../src/pc/media/transceiver.js';
 import { RtcpSession } from '../../src/rtp/rtcp-session.js';
 import type { SdpCodec } from '../../src/sdp/codecs.js';
 
-const VP8: SdpCodec = { payloadType: 96, name: 'VP8', clockRate: 90000, feedback: [{ type: 'nack' }] };
+const VP8: SdpCodec = {
+  payloadType: 96,
+  name: 'VP8',
+  clockRate: 90000,
+  feedback: [{ type: 'nack' }, { type: 'transport-cc' }],
+};
+const TWCC = 3;
+const TWCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 const RTX: SdpCodec = { payloadType: 97, name: 'rtx', clockRate: 90000, parameters: 'apt=96', feedback: [] };
 const RID = 10;
 const RRID = 11;
@@ -16,7 +23,7 @@ function packet(
   ssrc: number,
   seq: number,
   pt: number,
-  ext: [number, string][],
+  ext: [number, string | Uint8Array][],
   payload: number[],
 ): Uint8Array {
   return serializeRtp({
@@ -29,7 +36,9 @@ function packet(
     extension:
       ext.length === 0
         ? undefined
-        : serializeExtensionElements(ext.map(([id, text]) => ({ id, data: new TextEncoder().encode(text) }))),
+        : serializeExtensionElements(
+            ext.map(([id, v]) => ({ id, data: typeof v === 'string' ? new TextEncoder().encode(v) : v })),
+          ),
     payload: new Uint8Array(payload),
     paddingLength: 0,
   });
@@ -38,6 +47,7 @@ function packet(
 function simulcastTransceiver() {
   const t = new RTCRtpTransceiver('video', 'recvonly', new RTCRtpSender('video', 'cname'), () => {});
   t.negotiatedCodecs = [VP8, RTX];
+  t.sender.setNegotiated([VP8, RTX], [{ id: TWCC, uri: TWCC_URI }]);
   t.receiver.setSimulcast(['q', 'h'], { rid: RID, repairedRid: RRID });
   const rtcp = new RtcpSession('c', 1, () => 0.5);
   const section = bindTransceiverRtcp(t, rtcp, { now: () => 0, wallClock: () => 0 }, () => {});
@@ -70,5 +80,33 @@ describe('simulcast RTX (RFC 8852 3.2, RFC 4588)', () => {
       [2, 201, 96],
     ]);
     expect(got.q).toHaveLength(1);
+  });
+
+  it('a dropped RTX packet (a padding probe, say) is still reported in transport-cc feedback', () => {
+    const { rtcp, receive } = simulcastTransceiver();
+    receive(
+      packet(
+        1,
+        100,
+        96,
+        [
+          [RID, 'q'],
+          [TWCC, new Uint8Array([0, 50])],
+        ],
+        [1],
+      ),
+    );
+    receive(packet(9, 1, 97, [[TWCC, new Uint8Array([0, 51])]], []));
+    rtcp.handleTimeout(1000, 0);
+    const feedback = [];
+    for (let o = rtcp.pollOutput(); o; o = rtcp.pollOutput()) {
+      if (o.type === 'rtcp') feedback.push(...parseRtcp(o.packet).filter((p) => p.type === 'twcc'));
+    }
+    const [fb] = feedback;
+    if (fb?.type !== 'twcc') throw new Error('no transport-cc feedback');
+    expect(fb.packets.map((p) => [p.sequenceNumber, p.status !== 0])).toEqual([
+      [50, true],
+      [51, true],
+    ]);
   });
 });

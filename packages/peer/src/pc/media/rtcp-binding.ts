@@ -77,6 +77,7 @@ export function receiveRoutedRtp(
   else if (t.receiver.simulcast && isRtx(section, packet) && !rtcp.hasRtxPair(readSsrc(packet))) {
     // RFC 8852 3.2: with several layers only repaired-rid says which one an RTX stream repairs;
     // guessing (the section's latest SSRC) would splice one layer's packets into another.
+    rtcp.onTransportPacket(packet, section, now);
     return;
   }
   const media = rtcp.onRtpReceived(packet, section, now);
