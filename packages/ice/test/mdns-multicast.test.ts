@@ -1,6 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IceCandidate, NodeIceTransport, serializeCandidate } from '../src/index.js';
+import {
+  DnsType,
+  type IceCandidate,
+  NodeIceTransport,
+  parseDnsMessage,
+  serializeCandidate,
+} from '../src/index.js';
 
 /**
  * Real multicast DNS between two Node transports. Multicast is only ever sent inside the private
@@ -41,9 +48,8 @@ describe.skipIf(!inside)('mDNS over real multicast on loopback (private network 
     execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
     execFileSync('ip', ['route', 'replace', '224.0.0.0/4', 'dev', 'lo']);
   });
-  afterAll(() => {
-    execFileSync('ip', ['route', 'del', '224.0.0.0/4', 'dev', 'lo']);
-  });
+  // The route stays: the namespace ends with the run, and packages/peer's mDNS test, which may
+  // run at the same time in the same namespace, routes the group the same way and needs it.
 
   it('one agent publishes its host candidate as <uuid>.local, the other resolves it and they connect', async () => {
     const a = new NodeIceTransport({ controlling: true, addresses: ['127.0.0.1'], mdnsHostnames: true });
@@ -91,3 +97,95 @@ describe.skipIf(!inside)('mDNS over real multicast on loopback (private network 
     }
   });
 });
+
+/** Joins ff02::fb on lo beside the transports (port 5353 is shared) and keeps every datagram. */
+function listenV6Group(): Promise<{ socket: Socket; seen: Buffer[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket({ type: 'udp6', reuseAddr: true, ipv6Only: true });
+    const seen: Buffer[] = [];
+    socket.once('error', reject);
+    socket.on('message', (msg) => seen.push(msg));
+    socket.bind(5353, '::', () => {
+      socket.addMembership('ff02::fb', '::%lo');
+      resolve({ socket, seen });
+    });
+  });
+}
+
+describe.skipIf(!inside)(
+  'mDNS over real IPv6 multicast (ff02::fb) on loopback (private network namespace)',
+  () => {
+    beforeAll(() => {
+      if (!onlyLoopback()) throw new Error('PURERTC_NETNS=inside but interfaces other than lo exist');
+      execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
+      // A plain or `multicast` route for ff02::/16 via lo is accepted by `ip` but Linux turns
+      // every route through lo that is not local, anycast or ::1 into a reject route: sends then
+      // succeed for the caller and die silently (Ip6OutNoRoutes counts them, nothing arrives).
+      // A `local` route delivers the group's datagrams back up the stack to the sockets that
+      // joined it on lo, which is what a link with one host needs.
+      execFileSync('ip', ['-6', 'route', 'replace', 'local', 'ff02::fb', 'dev', 'lo', 'table', 'local']);
+    });
+    afterAll(() => {
+      execFileSync('ip', ['-6', 'route', 'del', 'local', 'ff02::fb', 'dev', 'lo', 'table', 'local']);
+    });
+
+    it('an IPv6 host candidate published as <uuid>.local resolves through an AAAA answer on ff02::fb', async () => {
+      const group = await listenV6Group();
+      // With IPv4 off neither transport opens an IPv4 mDNS socket: only ff02::fb can carry the name.
+      const a = new NodeIceTransport({
+        controlling: true,
+        ipv4: false,
+        addresses: ['::1'],
+        mdnsHostnames: true,
+      });
+      const b = new NodeIceTransport({ controlling: false, ipv4: false, addresses: ['::1'] });
+      const signalled: IceCandidate[] = [];
+      a.on((e) => {
+        if (e.type === 'local-candidate') signalled.push(e.candidate);
+      });
+      try {
+        await Promise.all([a.gather(), b.gather()]);
+        expect(signalled).toHaveLength(1);
+        const published = signalled[0]!;
+        expect(published.address).toMatch(/^[0-9a-f-]{36}\.local$/);
+        a.setRemoteCredentials(b.localCredentials);
+        b.setRemoteCredentials(a.localCredentials);
+        expect(b.addRemoteCandidate(serializeCandidate(published))).toBe(true);
+        const up = (t: NodeIceTransport) => t.state === 'connected' || t.state === 'completed';
+        await waitFor(
+          'connection',
+          () => up(a) && up(b),
+          (check) => {
+            a.on(check);
+            b.on(check);
+          },
+          10_000,
+        );
+        expect(b.agent.remoteCandidateList.map((c) => [c.type, c.address])).toEqual([['host', '::1']]);
+        expect(b.selectedPair?.remote.address).toBe('::1');
+        expect(b.selectedPair?.remote.port).toBe(published.port);
+        // What crossed the IPv6 group: b's question and a's AAAA answer carrying ::1.
+        const messages = group.seen.map((m) => parseDnsMessage(m));
+        const name = published.address.toLowerCase();
+        expect(
+          messages.some((m) => !m.isResponse && m.questions.some((q) => q.name.toLowerCase() === name)),
+        ).toBe(true);
+        const answers = messages.filter((m) => m.isResponse).flatMap((m) => m.answers);
+        expect(
+          answers.filter((r) => r.name.toLowerCase() === name).map((r) => [r.type, r.address]),
+        ).toContainEqual([DnsType.AAAA, '::1']);
+        const got = new Promise<Buffer>((resolve) =>
+          a.on((e) => {
+            if (e.type === 'data') resolve(e.data);
+          }),
+        );
+        b.send(Buffer.from([0x80, 6, 6]));
+        expect(await got).toEqual(Buffer.from([0x80, 6, 6]));
+      } finally {
+        a.close();
+        b.close();
+        group.socket.close();
+      }
+    });
+  },
+);

@@ -1,26 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { networkInterfaces } from 'node:os';
 import { MdnsResolver } from '../mdns/resolver.js';
 import type { DriverContext } from './driver-context.js';
+import type { HostAddressOptions } from './host-addresses.js';
 import type { NodeIceEvent } from './transport-options.js';
 
-const MDNS_GROUP = '224.0.0.251';
+// RFC 6762 section 3: the mDNS groups and port.
+const MDNS_GROUP_V4 = '224.0.0.251';
+const MDNS_GROUP_V6 = 'ff02::fb';
 const MDNS_PORT = 5353;
+
+interface MdnsState {
+  readonly resolver: MdnsResolver;
+  readonly v4?: Socket;
+  /** ff02::fb is link-scoped: joined and sent to once per interface (RFC 4007 zone). */
+  readonly v6?: { readonly socket: Socket; readonly interfaces: readonly string[] };
+}
 
 type LocalCandidateEvent = Extract<NodeIceEvent, { type: 'local-candidate' }>;
 
 /**
  * Multicast DNS for the driver: publishes our host candidates under random `.local` names and
- * resolves the remote `.local` names the agent asks about. The socket opens on first use.
+ * resolves the remote `.local` names the agent asks about, over 224.0.0.251 and ff02::fb
+ * (RFC 6762 section 3), A and AAAA alike. The sockets open on first use.
  */
 export class NodeMdns {
-  private mdns: { resolver: MdnsResolver; socket: Socket } | undefined;
+  private mdns: MdnsState | undefined;
   /** Our host address -> the name it is signalled as. */
   private readonly names = new Map<string, string>();
 
   constructor(
     private readonly ctx: DriverContext,
-    private readonly options: { readonly resolveMdns?: boolean },
+    private readonly options: { readonly resolveMdns?: boolean } & HostAddressOptions,
   ) {}
 
   /**
@@ -57,10 +69,13 @@ export class NodeMdns {
   poll(): boolean {
     if (!this.mdns) return false;
     let progress = false;
-    for (let b = this.mdns.resolver.pollTransmit(); b; b = this.mdns.resolver.pollTransmit()) {
-      this.mdns.socket.send(b, MDNS_PORT, MDNS_GROUP);
+    const { resolver, v4, v6 } = this.mdns;
+    for (let b = resolver.pollTransmit(); b; b = resolver.pollTransmit()) {
+      // Queries and answers go out on both families: a peer may listen on either group.
+      v4?.send(b, MDNS_PORT, MDNS_GROUP_V4);
+      for (const name of v6?.interfaces ?? []) v6?.socket.send(b, MDNS_PORT, `${MDNS_GROUP_V6}%${name}`);
     }
-    for (let e = this.mdns.resolver.pollEvent(); e; e = this.mdns.resolver.pollEvent()) {
+    for (let e = resolver.pollEvent(); e; e = resolver.pollEvent()) {
       progress = true;
       this.ctx.agent.resolveRemoteAddress(e.name, e.type === 'resolved' ? e.addresses : []);
     }
@@ -76,29 +91,70 @@ export class NodeMdns {
   }
 
   close(): void {
-    this.mdns?.socket.close();
+    this.mdns?.v4?.close();
+    this.mdns?.v6?.socket.close();
     this.mdns = undefined;
   }
 
-  private ensure(): { resolver: MdnsResolver; socket: Socket } {
-    if (!this.mdns) {
-      const socket = createSocket({ type: 'udp4', reuseAddr: true });
-      const resolver = new MdnsResolver();
-      this.mdns = { resolver, socket };
-      socket.on('error', () => {});
-      socket.on('message', (msg) => {
-        if (this.ctx.isClosed()) return;
-        resolver.handleMessage(msg, this.ctx.now());
-        this.ctx.pump();
-      });
-      socket.bind(MDNS_PORT, () => {
+  private ensure(): MdnsState {
+    if (this.mdns) return this.mdns;
+    const resolver = new MdnsResolver();
+    // A transport told not to use a family sends no multicast on it either.
+    const v4 = this.options.ipv4 === false ? undefined : this.openSocket(resolver, 'udp4', [undefined]);
+    const interfaces = this.options.ipv6 === false ? [] : this.ipv6Interfaces();
+    const v6 =
+      interfaces.length > 0
+        ? {
+            socket: this.openSocket(
+              resolver,
+              'udp6',
+              interfaces.map((i) => `::%${i}`),
+            ),
+            interfaces,
+          }
+        : undefined;
+    this.mdns = { resolver, ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) };
+    return this.mdns;
+  }
+
+  /** A socket on port 5353, shared with other responders on this host, in the group. */
+  private openSocket(
+    resolver: MdnsResolver,
+    type: 'udp4' | 'udp6',
+    memberships: readonly (string | undefined)[],
+  ): Socket {
+    const group = type === 'udp4' ? MDNS_GROUP_V4 : MDNS_GROUP_V6;
+    const socket = createSocket({ type, reuseAddr: true, ...(type === 'udp6' ? { ipv6Only: true } : {}) });
+    socket.on('error', () => {});
+    socket.on('message', (msg) => {
+      if (this.ctx.isClosed()) return;
+      resolver.handleMessage(msg, this.ctx.now());
+      this.ctx.pump();
+    });
+    socket.bind(MDNS_PORT, () => {
+      for (const via of memberships) {
         try {
-          socket.addMembership(MDNS_GROUP);
+          socket.addMembership(group, via);
         } catch {
           // No multicast route: queries still go out, answers may not come back.
         }
-      });
+      }
+    });
+    return socket;
+  }
+
+  /**
+   * Interfaces with an IPv6 address (kept by the host address filter, if any): the links where
+   * the IPv6 group is joined, so names are published and resolved wherever IPv6 host candidates
+   * can live.
+   */
+  private ipv6Interfaces(): string[] {
+    const out: string[] = [];
+    for (const [name, infos] of Object.entries(networkInterfaces())) {
+      const v6 = (infos ?? []).filter((i) => i.address.includes(':'));
+      const filter = this.options.filter;
+      if (v6.some((i) => !filter || filter(name, i.address))) out.push(name);
     }
-    return this.mdns;
+    return out;
   }
 }
