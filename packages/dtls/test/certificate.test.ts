@@ -87,6 +87,20 @@ describe('self-signed certificates', () => {
   });
 });
 
+describe('generated certificates are not parsed again', () => {
+  it('carry the same key, type and expiry a parse of their DER gives', () => {
+    for (const keyType of ['ecdsa', 'rsa'] as const) {
+      const c = generateCertificate({ keyType, now: NOW + 1234 });
+      const parsed = new DtlsCertificate(c.der, c.privateKey);
+      expect(c.keyType).toBe(parsed.keyType);
+      expect(c.expires).toBe(parsed.expires);
+      expect(c.publicKey.export({ type: 'spki', format: 'der' })).toEqual(
+        parsed.publicKey.export({ type: 'spki', format: 'der' }),
+      );
+    }
+  });
+});
+
 describe('subjectPublicKeyInfo extraction', () => {
   it('finds the same key node does, for both key types', () => {
     for (const keyType of ['ecdsa', 'rsa'] as const) {

@@ -19,6 +19,7 @@ import {
   utf8String,
 } from './der.js';
 import { type DtlsFingerprint, type FingerprintAlgorithm, fingerprint } from './fingerprint.js';
+import { P256_SPKI_PREFIX } from './spki.js';
 
 export type CertificateKeyType = 'ecdsa' | 'rsa';
 
@@ -33,7 +34,19 @@ export class DtlsCertificate {
     /** The DER certificate, leaf only: WebRTC authenticates by fingerprint, not by chain. */
     readonly der: Buffer,
     readonly privateKey: KeyObject,
+    /** What `generateCertificate` already knows, so its own output is not parsed again. */
+    generated?: {
+      readonly publicKey: KeyObject;
+      readonly keyType: CertificateKeyType;
+      readonly expires: number;
+    },
   ) {
+    if (generated) {
+      this.publicKey = generated.publicKey;
+      this.keyType = generated.keyType;
+      this.expires = generated.expires;
+      return;
+    }
     const x509 = new X509Certificate(der);
     this.publicKey = x509.publicKey;
     if (!x509.checkPrivateKey(privateKey)) throw new Error('private key does not match the certificate');
@@ -98,7 +111,7 @@ export function generateCertificate(options: GenerateCertificateOptions): DtlsCe
   // Back-date by a day so peers with a slightly slow clock still accept it.
   const notBefore = options.now - DAY_MS;
   const notAfter = options.now + (options.validityMs ?? 30 * DAY_MS);
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const spki = keyType === 'ecdsa' ? p256Spki(publicKey) : publicKey.export({ type: 'spki', format: 'der' });
   const tbs = sequence(
     explicit(0, smallInteger(2)),
     unsignedInteger(serial),
@@ -110,5 +123,19 @@ export function generateCertificate(options: GenerateCertificateOptions): DtlsCe
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = sequence(tbs, algorithm, bitString(signature));
-  return new DtlsCertificate(der, privateKey);
+  // notAfter as encoded: time() keeps whole seconds.
+  const expires = Math.floor(notAfter / 1000) * 1000;
+  return new DtlsCertificate(der, privateKey, { publicKey, keyType, expires });
+}
+
+/** RFC 5480 2 SubjectPublicKeyInfo from the key's coordinates (OpenSSL 3's DER encoder is slow). */
+function p256Spki(publicKey: KeyObject): Buffer {
+  const { x, y } = publicKey.export({ format: 'jwk' });
+  if (x === undefined || y === undefined) throw new Error('P-256 key without coordinates');
+  return Buffer.concat([
+    P256_SPKI_PREFIX,
+    Buffer.from([4]),
+    Buffer.from(x, 'base64url'),
+    Buffer.from(y, 'base64url'),
+  ]);
 }
