@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DnsType,
@@ -12,13 +13,25 @@ import {
 /**
  * Real multicast DNS between two Node transports. Multicast is only ever sent inside the private
  * network namespace `scripts/in-netns.ts` creates (only `lo` exists there), where multicast is
- * switched on for `lo` and 224.0.0.0/4 routed to it: nothing can leave this machine.
+ * switched on for `lo` and 224.0.0.0/4 (and ff02::fb) routed to it: nothing can leave this machine.
  */
 const inside = process.env.PURERTC_NETNS === 'inside';
 const reason = inside
   ? ''
   : 'mDNS multicast test skipped: runs only inside the private network namespace (PURERTC_NETNS=inside, see scripts/in-netns.ts)';
 if (!inside) console.log(reason);
+
+/** Why the IPv6 group cannot work here, or '' when lo has IPv6. */
+function ipv6Unavailable(): string {
+  try {
+    const disabled = readFileSync('/proc/sys/net/ipv6/conf/lo/disable_ipv6', 'utf8').trim();
+    return disabled === '0' ? '' : 'IPv6 is disabled on lo (net.ipv6.conf.lo.disable_ipv6=1)';
+  } catch {
+    return 'this kernel has no IPv6 (/proc/sys/net/ipv6/conf/lo missing)';
+  }
+}
+const noIpv6 = inside ? ipv6Unavailable() : '';
+if (noIpv6) console.log(`mDNS IPv6 multicast test skipped: ${noIpv6}`);
 
 function onlyLoopback(): boolean {
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
@@ -112,7 +125,7 @@ function listenV6Group(): Promise<{ socket: Socket; seen: Buffer[] }> {
   });
 }
 
-describe.skipIf(!inside)(
+describe.skipIf(!inside || noIpv6 !== '')(
   'mDNS over real IPv6 multicast (ff02::fb) on loopback (private network namespace)',
   () => {
     beforeAll(() => {
