@@ -191,6 +191,8 @@ export class TransportWiring {
       first.io.flush();
     }
     this.#updateStates();
+    // A released transport may have been the one still gathering.
+    this.#updateGatheringState();
   }
 
   startGathering(): void {

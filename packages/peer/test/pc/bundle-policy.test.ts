@@ -19,6 +19,7 @@ import {
   waitFor,
   within,
 } from '../helpers/peers.js';
+import { SimDriverStub } from '../helpers/stub-driver.js';
 
 const open: RTCPeerConnection[] = [];
 afterEach(() => {
@@ -337,5 +338,35 @@ describe('bundlePolicy between two purertc peers over loopback', () => {
     const got = nextMessage(theirs);
     channel.send('after rollback');
     expect(await within(got, 5000, 'message after rollback')).toBe('after rollback');
+  });
+
+  it('a transport released by a bundling answer while still gathering does not hold iceGatheringState', async () => {
+    /** The first transport gathers at once; the forks never finish (a STUN server that is slow). */
+    class SlowForks extends SimDriverStub {
+      fork(): SimDriverStub {
+        const slow = new SimDriverStub();
+        slow.gather = () => new Promise<void>(() => {});
+        return slow;
+      }
+    }
+    const a = new RTCPeerConnection({ driver: new SlowForks(), bundlePolicy: 'balanced' });
+    const b = new RTCPeerConnection({ driver: new SimDriverStub() });
+    open.push(a, b);
+    a.addTransceiver('audio');
+    a.createDataChannel('x');
+    const ends: string[] = [];
+    a.addEventListener('icecandidate', (e) => {
+      if ((e as unknown as { candidate: unknown }).candidate === null) ends.push(a.iceGatheringState);
+    });
+    await a.setLocalDescription();
+    await new Promise((r) => setImmediate(r));
+    // audio and data each have a transport; the data one is still gathering.
+    expect(new Set(ufrags(a.localDescription!.sdp)).size).toBe(2);
+    expect(a.iceGatheringState).toBe('gathering');
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription!);
+    expect(a.iceGatheringState).toBe('complete');
+    expect(ends).toEqual(['complete']);
   });
 });
