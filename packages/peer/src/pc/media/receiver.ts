@@ -105,7 +105,7 @@ export class RTCRtpReceiver {
     if (rids.length === 0) {
       this.#layers = undefined;
       this.#layerTracks = new Map();
-      this.track.rid = undefined;
+      this.track.setRid(undefined);
       return;
     }
     const same =
@@ -120,7 +120,7 @@ export class RTCRtpReceiver {
           ? this.track
           : (this.#layerTracks.get(rid) ??
             new RtpTrack(this.track.kind, { label: `remote ${this.track.kind} ${rid}` }));
-      track.rid = rid;
+      track.setRid(rid);
       tracks.set(rid, track);
     });
     this.#layerTracks = tracks;

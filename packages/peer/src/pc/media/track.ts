@@ -26,11 +26,7 @@ export class RtpTrack extends EventTarget {
   readonly kind: 'audio' | 'video';
   readonly label: string;
   enabled = true;
-  /**
-   * Node-only: the RID (RFC 8851) of the simulcast layer a receiver's track carries, as werift
-   * names it; undefined for a track that is not one layer of a simulcast reception.
-   */
-  rid: string | undefined;
+  #rid: string | undefined;
   #readyState: 'live' | 'ended' = 'live';
   #muted = false;
   readonly #sinks = new Set<RtpSink>();
@@ -41,6 +37,19 @@ export class RtpTrack extends EventTarget {
     this.kind = kind;
     this.id = options.id ?? randomUUID();
     this.label = options.label ?? '';
+  }
+
+  /**
+   * Node-only: the RID (RFC 8851) of the simulcast layer a receiver's track carries, as werift
+   * names it; undefined for a track that is not one layer of a simulcast reception.
+   */
+  get rid(): string | undefined {
+    return this.#rid;
+  }
+
+  /** @internal The receiver names the layer this track carries. */
+  setRid(rid: string | undefined): void {
+    this.#rid = rid;
   }
 
   get readyState(): 'live' | 'ended' {
