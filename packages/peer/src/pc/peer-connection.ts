@@ -604,6 +604,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       this.#updateNegotiationNeeded(),
     );
     t.createdByRemote = createdByRemote;
+    if (request.simulcastReceive) t.setSimulcastReceive(request.simulcastReceive);
     this.#transceivers.push(t);
     return t;
   }

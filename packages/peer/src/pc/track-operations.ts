@@ -1,4 +1,5 @@
 import { invalidAccessError } from '../errors.js';
+import { RID_ID } from '../sdp/attributes/rid.js';
 import type { RTCRtpSender } from './media/sender.js';
 import type { MediaStream, RtpTrack } from './media/track.js';
 import type { RTCRtpTransceiver, RTCRtpTransceiverDirection } from './media/transceiver.js';
@@ -6,6 +7,8 @@ import type { RTCRtpTransceiver, RTCRtpTransceiverDirection } from './media/tran
 export interface RTCRtpTransceiverInit {
   direction?: RTCRtpTransceiverDirection;
   streams?: MediaStream[];
+  /** Node-only: ask the remote to send simulcast, one layer per RID (see `setSimulcastReceive`). */
+  simulcastReceive?: string[];
 }
 
 /** What a new transceiver is made of. */
@@ -14,6 +17,7 @@ export interface TransceiverRequest {
   direction: RTCRtpTransceiverDirection;
   track: RtpTrack | null;
   streamIds: string[];
+  simulcastReceive?: readonly string[];
 }
 
 export type CreateTransceiver = (request: TransceiverRequest) => RTCRtpTransceiver;
@@ -28,7 +32,24 @@ export function transceiverRequest(
   const direction = init.direction ?? 'sendrecv';
   if (direction === 'stopped') throw new TypeError('a new transceiver cannot be stopped');
   const track = typeof trackOrKind === 'string' ? null : trackOrKind;
-  return { kind, direction, track, streamIds: (init.streams ?? []).map((s) => s.id) };
+  const request: TransceiverRequest = {
+    kind,
+    direction,
+    track,
+    streamIds: (init.streams ?? []).map((s) => s.id),
+  };
+  if (init.simulcastReceive !== undefined) {
+    // Checked before the transceiver exists, so a bad rid adds nothing (RFC 8851 10).
+    const rids = init.simulcastReceive;
+    if (
+      !Array.isArray(rids) ||
+      rids.some((r, i) => typeof r !== 'string' || !RID_ID.test(r) || rids.indexOf(r) !== i)
+    ) {
+      throw new TypeError('simulcastReceive must list distinct valid rids');
+    }
+    request.simulcastReceive = [...rids];
+  }
+  return request;
 }
 
 /** W3C webrtc-pc 5.1 addTrack: reuse a transceiver whose sender never sent, else create one. */

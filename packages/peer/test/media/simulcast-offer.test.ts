@@ -42,4 +42,16 @@ describe('offering to receive simulcast (RFC 8853 5.2, Node-only setSimulcastRec
     expect(() => t.setSimulcastReceive([''])).toThrow(TypeError);
     expect(t.simulcastReceive).toEqual([]);
   });
+
+  it('addTransceiver(kind, { simulcastReceive }) does the same; a bad rid throws TypeError and adds nothing', async () => {
+    const pc = new RTCPeerConnection(LOOPBACK);
+    open.push(pc);
+    expect(() => pc.addTransceiver('video', { direction: 'recvonly', simulcastReceive: ['x y'] })).toThrow(
+      TypeError,
+    );
+    expect(pc.getTransceivers()).toHaveLength(0);
+    const t = pc.addTransceiver('video', { direction: 'recvonly', simulcastReceive: ['q', 'h'] });
+    expect(t.simulcastReceive).toEqual(['q', 'h']);
+    expect((await pc.createOffer()).sdp).toContain('a=simulcast:recv q;h\r\n');
+  });
 });
