@@ -166,7 +166,22 @@ describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into p
         .map((s) => `${s.rid}:${s.frameWidth ?? '-'}x${s.frameHeight ?? '-'}`)
         .join(' ')}`,
     );
-    expect(receiver.requestKeyFrame(flowing[0]![0])).toBe(true);
+    // A per-layer keyframe request reaches Chrome as a PLI for that rid's SSRC only.
+    const layer = flowing[0]![0];
+    expect(receiver.requestKeyFrame(layer)).toBe(true);
+    await poll(
+      async () =>
+        (await chrome.page.evaluate(() => window.sim.stats())).find(
+          (s) => s.type === 'outbound-rtp' && s.rid === layer,
+        )?.pliCount,
+      (v) => Number(v ?? 0) >= 1,
+      `Chrome's pliCount on rid ${layer}`,
+      10_000,
+    );
+    const others = (await chrome.page.evaluate(() => window.sim.stats())).filter(
+      (s) => s.type === 'outbound-rtp' && s.rid !== layer,
+    );
+    for (const o of others) expect(Number(o.pliCount ?? 0)).toBe(0);
     // Receive-only: our XR RRTR is answered by Chrome's DLRR (RFC 3611), giving an RTT.
     const remoteOut = await poll(
       async () =>
