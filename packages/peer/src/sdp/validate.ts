@@ -141,6 +141,14 @@ export function findDescriptionProblems(
       if (!mids.has(mid)) problems.push(`a=group:${group.semantics} names unknown mid ${mid}`);
     }
   }
+  // RFC 9143 6: a section is in at most one BUNDLE group (and named once in it).
+  const bundled = new Set<string>();
+  for (const group of getBundleGroups(sdp)) {
+    for (const mid of group) {
+      if (bundled.has(mid)) problems.push(`mid ${mid} is in more than one BUNDLE group or named twice`);
+      bundled.add(mid);
+    }
+  }
   if (options.type !== 'offer' && options.offer !== undefined) {
     const offered = options.offer.media;
     // RFC 3264 6 / RFC 9429 5.8.3: one answer section per offered section, same media and proto.

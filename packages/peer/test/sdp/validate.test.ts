@@ -106,6 +106,15 @@ describe('description checks (RFC 9429 5.8.3)', () => {
     ]);
   });
 
+  it('rejects a section in two BUNDLE groups or named twice in one (RFC 9143 6)', () => {
+    expect(problems(edit(DATA_OFFER, replacing('a=group:BUNDLE', 'a=group:BUNDLE 0 0')))).toEqual([
+      'mid 0 is in more than one BUNDLE group or named twice',
+    ]);
+    expect(
+      problems(edit(DATA_OFFER, replacing('a=group:BUNDLE', 'a=group:BUNDLE 0\r\na=group:BUNDLE 0'))),
+    ).toEqual(['mid 0 is in more than one BUNDLE group or named twice']);
+  });
+
   it('needs a=sctp-port in a data section (RFC 9429 5.8.2), legacy sctpmap accepted', () => {
     expect(problems(edit(DATA_OFFER, without('a=sctp-port')))).toEqual(['m-section 0 has no a=sctp-port']);
     const legacy = edit(DATA_OFFER, replacing('a=sctp-port', 'a=sctpmap:5000 webrtc-datachannel 1024'));
