@@ -252,6 +252,21 @@ describe('RTCRtpReceiver with simulcast layers', () => {
     expect(receiver.track.rid).toBeUndefined();
   });
 
+  it('a receiver track starts muted and its first packet unmutes it (W3C webrtc-pc 5.3); so do layer tracks', () => {
+    const receiver = new RTCRtpReceiver('video');
+    expect(receiver.track.muted).toBe(true);
+    let unmutes = 0;
+    receiver.track.onunmute = () => unmutes++;
+    receiver.receive(packet(5, 1));
+    receiver.receive(packet(5, 2));
+    expect(receiver.track.muted).toBe(false);
+    expect(unmutes).toBe(1);
+    receiver.setSimulcast(['a', 'b'], IDS);
+    expect(receiver.getTrackByRid('b')!.muted).toBe(true);
+    receiver.remoteStoppedSending();
+    expect(receiver.tracks.map((t) => t.muted)).toEqual([true, true]);
+  });
+
   it('an RTCP BYE mutes the layer it names; the next packet unmutes it', () => {
     const receiver = new RTCRtpReceiver('video');
     receiver.setSimulcast(['q', 'h'], IDS);
@@ -264,9 +279,13 @@ describe('RTCRtpReceiver with simulcast layers', () => {
     receiver.receive(p);
     receiver.remoteBye(2);
     expect(h.muted).toBe(true);
-    expect(receiver.track.muted).toBe(false);
+    // Layer q never received anything: still muted since creation; the BYE for h sent no event.
+    const qEvents: string[] = [];
+    receiver.track.onunmute = () => qEvents.push('unmute');
+    expect(receiver.track.muted).toBe(true);
     receiver.receive(packet(2, 2));
     expect(h.muted).toBe(false);
-    expect(events).toEqual(['mute', 'unmute']);
+    expect(events).toEqual(['unmute', 'mute', 'unmute']);
+    expect(qEvents).toEqual([]);
   });
 });

@@ -120,7 +120,10 @@ export function takeNewRemoteTracks(
       const streams = msid && msid.streamId !== '-' ? [new MediaStream(msid.streamId)] : [];
       for (const s of streams) s.addTrack(t.receiver.track);
       out.push({ transceiver: t, streams });
-    } else if (!remoteSends) t.trackFired = false;
+    } else if (!remoteSends) {
+      t.trackFired = false;
+      t.receiver.remoteStoppedSending();
+    }
   }
   return out;
 }

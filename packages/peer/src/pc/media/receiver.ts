@@ -33,6 +33,9 @@ export class RTCRtpReceiver {
 
   constructor(kind: 'audio' | 'video') {
     this.track = new RtpTrack(kind, { label: `remote ${kind}` });
+    // W3C webrtc-pc 5.3 (create an RTCRtpReceiver): initialize track.muted to true; the first
+    // packet received unmutes it.
+    this.track.setMuted(true);
   }
 
   /**
@@ -115,11 +118,12 @@ export class RTCRtpReceiver {
     if (same) return;
     const tracks = new Map<string, RtpTrack>();
     rids.forEach((rid, i) => {
-      const track =
-        i === 0
-          ? this.track
-          : (this.#layerTracks.get(rid) ??
-            new RtpTrack(this.track.kind, { label: `remote ${this.track.kind} ${rid}` }));
+      let track = i === 0 ? this.track : this.#layerTracks.get(rid);
+      if (!track) {
+        track = new RtpTrack(this.track.kind, { label: `remote ${this.track.kind} ${rid}` });
+        // Muted until its layer's first packet, like every receiver track (W3C webrtc-pc 5.3).
+        track.setMuted(true);
+      }
       track.setRid(rid);
       tracks.set(rid, track);
     });
@@ -133,6 +137,14 @@ export class RTCRtpReceiver {
    */
   learn(packet: Uint8Array): number | undefined {
     return this.#layers?.learn(packet);
+  }
+
+  /**
+   * @internal W3C webrtc-pc 4.4.1.6 (process the removal of a remote track): the remote stopped
+   * sending on this section, so every layer's track is muted until media comes again.
+   */
+  remoteStoppedSending(): void {
+    for (const t of this.tracks) t.setMuted(true);
   }
 
   /** @internal The remote said BYE for `ssrc` (RFC 3550 6.6): its track is muted. */
