@@ -92,4 +92,50 @@ describe('unbundled transports over test/sim: 10% loss, 100 ms RTT, NAT on one s
       }
     }, 60_000);
   }
+
+  it('one of two transports vanishing fails the whole connection (W3C 4.3.2 / 4.3.3 aggregation)', async () => {
+    const net = new SimNetwork({ seed: 5 });
+    const link = { delayMs: 10 };
+    const hostA = net.addHost({ address: '10.0.0.1', uplink: link, downlink: link });
+    const hostB = net.addHost({ address: '10.0.0.2', uplink: link, downlink: link });
+    const forksOfB: SimDriver[] = [];
+    class TrackingDriver extends SimDriver {
+      override fork(): SimDriver {
+        const f = super.fork() as SimDriver;
+        forksOfB.push(f);
+        return f;
+      }
+    }
+    const a = new RTCPeerConnection({ driver: new SimDriver(net, hostA), bundlePolicy: 'max-compat' });
+    const b = new RTCPeerConnection({ driver: new TrackingDriver(net, hostB) });
+    try {
+      a.addTransceiver('audio');
+      const ch = a.createDataChannel('data');
+      await a.setLocalDescription();
+      expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
+      await b.setRemoteDescription({
+        type: 'offer',
+        sdp: a.localDescription!.sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, ''),
+      });
+      await b.setLocalDescription();
+      expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
+      await a.setRemoteDescription(b.localDescription!);
+      expect(
+        await runUntil(net, () => ch.readyState === 'open' && a.connectionState === 'connected', 30_000),
+      ).toBe(true);
+      const states: string[] = [];
+      a.onconnectionstatechange = () => states.push(a.connectionState);
+      // b's second transport (the data section's) goes silent; its audio transport lives on.
+      expect(forksOfB).toHaveLength(1);
+      forksOfB[0]!.close();
+      expect(await runUntil(net, () => a.connectionState === 'failed', 60_000)).toBe(true);
+      expect(states).toEqual(['disconnected', 'failed']);
+      expect(a.iceConnectionState).toBe('failed');
+      const transports = [...(await a.getStats()).values()].filter((x) => x.type === 'transport');
+      expect(transports.map((x) => x.iceState).sort()).toEqual(['completed', 'failed']);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }, 60_000);
 });
