@@ -60,8 +60,8 @@ export class TransportCcFeedbackGenerator {
       return;
     }
     if (ext - this.#start >= MAX_WINDOW) {
-      // A jump this large is a restarted sender or garbage; what waited is reported by the
-      // next poll only if it still fits, so start over rather than grow without bound.
+      // A jump this large is a restarted sender or garbage: what waited unreported is dropped
+      // and the window starts over here rather than grow without bound.
       this.#arrivals = [];
       this.#start = ext;
     }
