@@ -54,6 +54,36 @@ function waitFor(what: string, done: () => boolean, subscribe: (check: () => voi
   });
 }
 
+/**
+ * `a` publishes its one host candidate as `<uuid>.local`; `b` gets only that name, as a browser
+ * would signal it (so no check can flow before the name resolves), and the two connect. `a` gets
+ * no candidates: it learns `b` as peer-reflexive from `b`'s checks.
+ */
+async function connectByPublishedName(a: NodeIceTransport, b: NodeIceTransport): Promise<IceCandidate> {
+  const signalled: IceCandidate[] = [];
+  a.on((e) => {
+    if (e.type === 'local-candidate') signalled.push(e.candidate);
+  });
+  await Promise.all([a.gather(), b.gather()]);
+  expect(signalled).toHaveLength(1);
+  const published = signalled[0]!;
+  expect(published.address).toMatch(/^[0-9a-f-]{36}\.local$/);
+  a.setRemoteCredentials(b.localCredentials);
+  b.setRemoteCredentials(a.localCredentials);
+  expect(b.addRemoteCandidate(serializeCandidate(published))).toBe(true);
+  const up = (t: NodeIceTransport) => t.state === 'connected' || t.state === 'completed';
+  await waitFor(
+    'connection',
+    () => up(a) && up(b),
+    (check) => {
+      a.on(check);
+      b.on(check);
+    },
+    10_000,
+  );
+  return published;
+}
+
 describe.skipIf(!inside)('mDNS over real multicast on loopback (private network namespace)', () => {
   beforeAll(() => {
     // Refuse to touch anything unless this really is the namespace with nothing but lo.
@@ -67,30 +97,8 @@ describe.skipIf(!inside)('mDNS over real multicast on loopback (private network 
   it('one agent publishes its host candidate as <uuid>.local, the other resolves it and they connect', async () => {
     const a = new NodeIceTransport({ controlling: true, addresses: ['127.0.0.1'], mdnsHostnames: true });
     const b = new NodeIceTransport({ controlling: false, addresses: ['127.0.0.1'] });
-    const signalled: IceCandidate[] = [];
-    a.on((e) => {
-      if (e.type === 'local-candidate') signalled.push(e.candidate);
-    });
     try {
-      await Promise.all([a.gather(), b.gather()]);
-      expect(signalled).toHaveLength(1);
-      const published = signalled[0]!;
-      expect(published.address).toMatch(/^[0-9a-f-]{36}\.local$/);
-      a.setRemoteCredentials(b.localCredentials);
-      b.setRemoteCredentials(a.localCredentials);
-      // a gets no candidates (it learns b as peer-reflexive from b's checks), and b only the
-      // name, as a browser would signal it: no check can flow before the name resolves.
-      expect(b.addRemoteCandidate(serializeCandidate(published))).toBe(true);
-      const up = (t: NodeIceTransport) => t.state === 'connected' || t.state === 'completed';
-      await waitFor(
-        'connection',
-        () => up(a) && up(b),
-        (check) => {
-          a.on(check);
-          b.on(check);
-        },
-        10_000,
-      );
+      const published = await connectByPublishedName(a, b);
       // The name resolved to a's real host address through the responder and resolver sockets.
       expect(b.agent.remoteCandidateList.map((c) => [c.type, c.address])).toEqual([['host', '127.0.0.1']]);
       expect(b.selectedPair?.remote.address).toBe('127.0.0.1');
@@ -152,28 +160,8 @@ describe.skipIf(!inside || noIpv6 !== '')(
         mdnsHostnames: true,
       });
       const b = new NodeIceTransport({ controlling: false, ipv4: false, addresses: ['::1'] });
-      const signalled: IceCandidate[] = [];
-      a.on((e) => {
-        if (e.type === 'local-candidate') signalled.push(e.candidate);
-      });
       try {
-        await Promise.all([a.gather(), b.gather()]);
-        expect(signalled).toHaveLength(1);
-        const published = signalled[0]!;
-        expect(published.address).toMatch(/^[0-9a-f-]{36}\.local$/);
-        a.setRemoteCredentials(b.localCredentials);
-        b.setRemoteCredentials(a.localCredentials);
-        expect(b.addRemoteCandidate(serializeCandidate(published))).toBe(true);
-        const up = (t: NodeIceTransport) => t.state === 'connected' || t.state === 'completed';
-        await waitFor(
-          'connection',
-          () => up(a) && up(b),
-          (check) => {
-            a.on(check);
-            b.on(check);
-          },
-          10_000,
-        );
+        const published = await connectByPublishedName(a, b);
         expect(b.agent.remoteCandidateList.map((c) => [c.type, c.address])).toEqual([['host', '::1']]);
         expect(b.selectedPair?.remote.address).toBe('::1');
         expect(b.selectedPair?.remote.port).toBe(published.port);
