@@ -1,3 +1,4 @@
+import { readSsrc } from '../../rtp/rtcp-section.js';
 import type { RtcpSection, RtcpSession } from '../../rtp/rtcp-session.js';
 import { rtxApt } from '../../sdp/codecs.js';
 import { EXT_TRANSPORT_CC } from './default-codecs.js';
@@ -14,15 +15,11 @@ function isRtx(section: RtcpSection, packet: Uint8Array): boolean {
   return section.codecs.some((c) => c.payloadType === pt && rtxApt(c) !== undefined);
 }
 
-function readSsrc(packet: Uint8Array): number {
-  return ((packet[8]! << 24) | (packet[9]! << 16) | (packet[10]! << 8) | packet[11]!) >>> 0;
-}
-
 /**
  * The RTCP view of one transceiver, and the hooks from its sender and receiver into the RTCP
- * session: keyframe requests (per simulcast layer), REMB limits, BYE when the sender stops (RFC 3550 6.6),
- * mute on a received BYE, transport-cc feedback when its extension was negotiated. `drain` sends
- * what RTCP queued.
+ * session: keyframe requests (per simulcast layer), REMB limits, BYE when the sender stops
+ * (RFC 3550 6.6), mute on a received BYE, transport-cc feedback when its extension was
+ * negotiated. `drain` sends what RTCP queued.
  */
 export function bindTransceiverRtcp(
   t: RTCRtpTransceiver,
