@@ -213,8 +213,16 @@ describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into p
     ours = undefined;
     await chrome.page.evaluate(() => window.sim.close());
     await connect(withoutTransportCc);
-    // Give Chrome the same few seconds; without feedback its estimate has nothing to grow on.
-    await chrome.page.waitForTimeout(5000);
+    // Let Chrome encode as long as it took to pass the floor with feedback (about 150 frames over
+    // its layers); without feedback its estimate has nothing to grow on.
+    await poll(
+      async () =>
+        (await chrome.page.evaluate(() => window.sim.stats()))
+          .filter((s) => s.type === 'outbound-rtp')
+          .reduce((sum, s) => sum + Number(s.framesEncoded ?? 0), 0),
+      (frames) => frames >= 150,
+      '150 frames encoded without transport-cc',
+    );
     const without = await availableOutgoingBitrate();
     console.log(
       `Chrome availableOutgoingBitrate: ${withFeedback} bps with transport-cc feedback, ${without} bps without`,
