@@ -119,6 +119,16 @@ export class ByteWriter {
   }
 }
 
+/**
+ * A copy with memory of its own. Small Buffers are slices of shared 8 KiB pool slabs, so one
+ * long-lived key or random kept from a pooled Buffer holds its whole slab (~8 KiB per connection).
+ */
+export function ownedCopy(b: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafeSlow(b.length);
+  out.set(b);
+  return out;
+}
+
 export function toBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { ownedCopy } from './bytes.js';
 import { certificatePublicKey } from './cert/spki.js';
 import { DtlsConnection } from './connection.js';
 import { DTLS_1_2, ExtensionType, HandshakeType } from './constants.js';
@@ -193,7 +194,7 @@ export class DtlsClient extends DtlsConnection {
     }
     this.stopRetransmitting();
     this.suite = suite;
-    this.serverRandom = Buffer.from(sh.random);
+    this.serverRandom = ownedCopy(sh.random);
     // RFC 6347 4.2.1: the transcript starts with the ClientHello that carried the cookie.
     this.transcript.add(this.helloWhole!);
     this.transcript.add(whole);
@@ -212,7 +213,7 @@ export class DtlsClient extends DtlsConnection {
       throw new DtlsError('bad-certificate', 'server certificate does not parse');
     }
     this.peerKey = key;
-    this.peerCertificate = Buffer.from(leaf);
+    this.peerCertificate = ownedCopy(leaf);
     this.transcript.add(whole);
     this.step = 'server-key-exchange';
   }
@@ -284,6 +285,13 @@ export class DtlsClient extends DtlsConnection {
     this.records.writeEpoch = 1;
     this.step = 'finished';
     this.sendFlight(flight, now, true);
+  }
+
+  protected override releaseHandshakeState(): void {
+    this.hello = undefined;
+    this.helloWhole = undefined;
+    this.peerKey = undefined;
+    this.serverPublic = undefined;
   }
 
   private onFinished(msg: HandshakeMessage): void {

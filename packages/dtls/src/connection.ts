@@ -1,5 +1,6 @@
 import { randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
 import { debuglog } from 'node:util';
+import { ownedCopy } from './bytes.js';
 import type { DtlsCertificate } from './cert/certificate.js';
 import { type DtlsFingerprint, matchesAnyFingerprint } from './cert/fingerprint.js';
 import { AlertDescription, AlertLevel, ContentType, HandshakeType } from './constants.js';
@@ -123,6 +124,9 @@ export abstract class DtlsConnection {
       throw e;
     }
   }
+
+  /** Role hook: drops what only the handshake needed (ephemeral keys, the hello) once connected. */
+  protected releaseHandshakeState(): void {}
 
   /** Server hook: the stateless cookie gate sees datagrams before any state is touched. */
   protected admit(_datagram: Buffer, _now: number): boolean {
@@ -357,7 +361,7 @@ export abstract class DtlsConnection {
   protected establishKeys(preMasterSecret: Buffer): void {
     const suite = this.suite!;
     const sessionHash = this.transcript.digest(suite.prfHash);
-    this.masterSecret = extendedMasterSecret(suite.prfHash, preMasterSecret, sessionHash);
+    this.masterSecret = ownedCopy(extendedMasterSecret(suite.prfHash, preMasterSecret, sessionHash));
     this.options.keyLog?.(
       `CLIENT_RANDOM ${this.clientRandom!.toString('hex')} ${this.masterSecret.toString('hex')}`,
     );
@@ -400,6 +404,9 @@ export abstract class DtlsConnection {
   protected becomeConnected(): void {
     this.currentState = 'connected';
     this.earlyRecords.length = 0;
+    // Retransmissions resend the encoded last flight; nothing reads the transcript any more.
+    this.transcript.clear();
+    this.releaseHandshakeState();
     this.emit({
       type: 'connected',
       cipherSuite: this.suite!.name,

@@ -1,4 +1,5 @@
 import { type KeyObject, randomBytes } from 'node:crypto';
+import { ownedCopy } from './bytes.js';
 import { certificatePublicKey } from './cert/spki.js';
 import { DtlsConnection } from './connection.js';
 import { ClientCertificateType, DTLS_1_2, ExtensionType, HandshakeType } from './constants.js';
@@ -195,7 +196,7 @@ export class DtlsServer extends DtlsConnection {
     }
 
     this.suite = suite;
-    this.clientRandom = Buffer.from(ch.random);
+    this.clientRandom = ownedCopy(ch.random);
     this.serverRandom = o.randomBytes(32);
     this.transcript.add(whole);
 
@@ -265,7 +266,7 @@ export class DtlsServer extends DtlsConnection {
       throw new DtlsError('bad-certificate', 'client certificate does not parse');
     }
     this.peerKey = key;
-    this.peerCertificate = Buffer.from(leaf);
+    this.peerCertificate = ownedCopy(leaf);
     this.stopRetransmitting();
     this.transcript.add(whole);
     this.step = 'client-key-exchange';
@@ -292,6 +293,11 @@ export class DtlsServer extends DtlsConnection {
     }
     this.transcript.add(whole);
     this.step = 'finished';
+  }
+
+  protected override releaseHandshakeState(): void {
+    this.eph = undefined;
+    this.peerKey = undefined;
   }
 
   private onFinished(msg: HandshakeMessage, whole: Buffer, now: number): void {

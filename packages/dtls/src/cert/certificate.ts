@@ -6,6 +6,7 @@ import {
   sign,
   X509Certificate,
 } from 'node:crypto';
+import { ownedCopy } from '../bytes.js';
 import {
   bitString,
   explicit,
@@ -122,7 +123,7 @@ export function generateCertificate(options: GenerateCertificateOptions): DtlsCe
     spki,
   );
   const signature = sign('sha256', tbs, privateKey);
-  const der = sequence(tbs, algorithm, bitString(signature));
+  const der = ownedCopy(sequence(tbs, algorithm, bitString(signature)));
   // notAfter as encoded: time() keeps whole seconds.
   const expires = Math.floor(notAfter / 1000) * 1000;
   return new DtlsCertificate(der, privateKey, { publicKey, keyType, expires });

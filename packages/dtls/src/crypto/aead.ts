@@ -5,6 +5,7 @@ import {
   createSecretKey,
   type KeyObject,
 } from 'node:crypto';
+import { ownedCopy } from '../bytes.js';
 import type { AeadAlgorithm } from './suites.js';
 
 const TAG_LENGTH = 16;
@@ -22,14 +23,16 @@ export class Dtls12RecordAead {
   private readonly explicitLength: number;
   /** A KeyObject spares node:crypto validating and copying raw key bytes for every record. */
   private readonly key: KeyObject;
+  private readonly fixedIv: Buffer;
   readonly overhead: number;
 
   constructor(
     private readonly algorithm: AeadAlgorithm,
     key: Buffer,
-    private readonly fixedIv: Buffer,
+    fixedIv: Buffer,
   ) {
     this.key = createSecretKey(key);
+    this.fixedIv = ownedCopy(fixedIv);
     this.explicitLength = algorithm === 'chacha20-poly1305' ? 0 : GCM_EXPLICIT_NONCE_LENGTH;
     this.overhead = this.explicitLength + TAG_LENGTH;
   }
