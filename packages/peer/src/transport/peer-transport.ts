@@ -104,6 +104,11 @@ export class PeerTransport {
   #dtlsRole: 'client' | 'server' | undefined;
   #dtlsReported: RTCDtlsTransportState = 'new';
   #srtp: SrtpSession | undefined;
+  /**
+   * Builds the SRTP session on first use: its contexts hold ~11 KB of per-key tables, which a
+   * data-only connection would otherwise carry for nothing.
+   */
+  #srtpFactory: (() => SrtpSession) | undefined;
   #sctp: DataChannelManager | undefined;
   #sctpConnected = false;
   #earlyDtls: Buffer[] = [];
@@ -143,6 +148,14 @@ export class PeerTransport {
     return this.#sctp;
   }
   get srtp(): SrtpSession | undefined {
+    return this.#srtpSession();
+  }
+
+  #srtpSession(): SrtpSession | undefined {
+    if (!this.#srtp && this.#srtpFactory) {
+      this.#srtp = this.#srtpFactory();
+      this.#srtpFactory = undefined;
+    }
     return this.#srtp;
   }
   /** The negotiated DTLS cipher suite's IANA name, once connected. */
@@ -281,13 +294,15 @@ export class PeerTransport {
 
   /** Protects and sends one RTP packet on the selected pair. False when SRTP is not up yet. */
   sendRtp(packet: Uint8Array): boolean {
-    if (!this.#srtp || this.#closed) return false;
-    return this.ice.send(this.#srtp.protectRtp(packet));
+    const srtp = this.#srtpSession();
+    if (!srtp || this.#closed) return false;
+    return this.ice.send(srtp.protectRtp(packet));
   }
 
   sendRtcp(packet: Uint8Array): boolean {
-    if (!this.#srtp || this.#closed) return false;
-    return this.ice.send(this.#srtp.protectRtcp(packet));
+    const srtp = this.#srtpSession();
+    if (!srtp || this.#closed) return false;
+    return this.ice.send(srtp.protectRtcp(packet));
   }
 
   /** RFC 8445 9 with the given new local credentials. */
@@ -389,11 +404,13 @@ export class PeerTransport {
   #setupSrtp(dtls: DtlsConnection, profile: number | undefined): void {
     if (profile === undefined || !isSrtpProfileId(profile)) return;
     const material = dtls.srtpKeyingMaterial();
-    this.#srtp = new SrtpSession({
-      profile,
-      local: { masterKey: material.localMasterKey, masterSalt: material.localMasterSalt },
-      remote: { masterKey: material.remoteMasterKey, masterSalt: material.remoteMasterSalt },
-    });
+    this.#srtp = undefined;
+    this.#srtpFactory = () =>
+      new SrtpSession({
+        profile,
+        local: { masterKey: material.localMasterKey, masterSalt: material.localMasterSalt },
+        remote: { masterKey: material.remoteMasterKey, masterSalt: material.remoteMasterSalt },
+      });
   }
 
   #emitDtlsState(): void {
@@ -438,7 +455,7 @@ export class PeerTransport {
         return;
       case 'rtp':
       case 'rtcp': {
-        const srtp = this.#srtp;
+        const srtp = this.#srtpSession();
         if (!srtp) {
           this.stats.droppedRtpWithoutKeys++;
           return;
