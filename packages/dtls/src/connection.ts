@@ -382,7 +382,10 @@ export abstract class DtlsConnection {
 
   protected computeVerifyData(who: DtlsRole): Buffer {
     const suite = this.suite!;
-    return finishedVerifyData(suite.prfHash, this.masterSecret!, who, this.transcript.digest(suite.prfHash));
+    // Owned: our Finished stays in the last flight for the connection's lifetime (retransmission).
+    return ownedCopy(
+      finishedVerifyData(suite.prfHash, this.masterSecret!, who, this.transcript.digest(suite.prfHash)),
+    );
   }
 
   /** RFC 5246 7.4.9, compared in constant time. */

@@ -1,3 +1,4 @@
+import { ownedCopy } from './bytes.js';
 import { SrtpProtectionProfile } from './constants.js';
 
 /** Master key and salt lengths per profile (RFC 5764 4.1.2, RFC 7714 12). */
@@ -31,7 +32,8 @@ export function splitSrtpKeyingMaterial(
 ): SrtpKeyingMaterial {
   const len = LENGTHS[profile];
   if (!len) throw new RangeError(`unknown SRTP profile ${profile}`);
-  const m = exporter(2 * (len.key + len.salt));
+  // Owned: the keys live as long as the SRTP session; a pooled exporter output would pin its slab.
+  const m = ownedCopy(exporter(2 * (len.key + len.salt)));
   const clientKey = m.subarray(0, len.key);
   const serverKey = m.subarray(len.key, 2 * len.key);
   const clientSalt = m.subarray(2 * len.key, 2 * len.key + len.salt);
