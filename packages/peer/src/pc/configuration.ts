@@ -143,3 +143,18 @@ export function flattenIceServers(servers: readonly RTCIceServer[]): IceServerUr
   }
   return out;
 }
+
+/** W3C webrtc-pc getConfiguration(): a copy the caller may change without touching ours. */
+export function exposedConfiguration(c: ResolvedConfiguration): RTCConfiguration {
+  return {
+    iceServers: c.iceServers.map((s) => ({ ...s })),
+    iceTransportPolicy: c.iceTransportPolicy,
+    bundlePolicy: c.bundlePolicy,
+    rtcpMuxPolicy: c.rtcpMuxPolicy,
+    certificates: [...c.certificates],
+    iceCandidatePoolSize: c.iceCandidatePoolSize,
+    ...(c.bindAddresses ? { bindAddresses: [...c.bindAddresses] } : {}),
+    ...(c.portRange ? { portRange: { ...c.portRange } } : {}),
+    ...(c.mdnsHostnames !== undefined ? { mdnsHostnames: c.mdnsHostnames } : {}),
+  };
+}

@@ -1,7 +1,6 @@
 import type { PeerDriver } from '../driver/driver.js';
 import { invalidAccessError, invalidStateError, operationError } from '../errors.js';
 import { wallClock } from '../node/clock.js';
-import { NodeDriver } from '../node/node-driver.js';
 import type { SessionDescription } from '../sdp/model.js';
 import { parseSdp } from '../sdp/parse.js';
 import {
@@ -10,28 +9,29 @@ import {
   type RTCSignalingState,
   SignalingStateMachine,
 } from '../sdp/signaling-state.js';
-import { verifyDescription } from '../sdp/validate.js';
 import type {
   RTCIceConnectionState,
   RTCIceGatheringState,
   RTCPeerConnectionState,
 } from '../transport/states.js';
+import { type AppliedDescription, AppliedDescriptions } from './applied-descriptions.js';
 import { createCertificate, type RTCCertificate, type RTCCertificateKeygenAlgorithm } from './certificate.js';
 import {
   checkConfigurationChange,
+  exposedConfiguration,
   type ResolvedConfiguration,
   type RTCConfiguration,
   resolveConfiguration,
 } from './configuration.js';
 import { RTCDataChannel, type RTCDataChannelInit } from './data-channel.js';
 import { DataChannelRegistry } from './data-channel-registry.js';
+import { driverFor } from './default-driver.js';
 import { safeDispatch } from './event-handlers.js';
-import { RTCTrackEvent } from './events.js';
 import type { RTCIceCandidate, RTCIceCandidateInit } from './ice-candidate.js';
 import { IceRestartPlan } from './ice-restart.js';
 import { linesForOffer, markLocalRejections, rollbackLines } from './jsep/local-lines.js';
 import type { MLine } from './jsep/m-line.js';
-import { bindRemoteOffer, takeNewRemoteTracks } from './jsep/media-negotiation.js';
+import { bindRemoteOffer } from './jsep/media-negotiation.js';
 import { isNegotiationNeeded } from './jsep/negotiation-needed.js';
 import { readRemoteTransport } from './jsep/read-remote.js';
 import { describedTransportGroups } from './jsep/transport-groups.js';
@@ -44,10 +44,11 @@ import { MediaSession } from './media-session.js';
 import { NegotiationNeededEvent } from './negotiation-needed-event.js';
 import { OperationsChain } from './operations-chain.js';
 import { RTCPeerConnectionEventTarget } from './peer-connection-events.js';
-import { checkTrickledCandidate } from './remote-candidate.js';
-import { appendCandidate } from './sdp-helpers.js';
+import { applyTrickledCandidate } from './remote-candidate.js';
+import { checkRemoteContent } from './remote-description-checks.js';
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from './session-description.js';
 import { collectStats, type RTCStatsReport } from './stats.js';
+import { fireNewTracks } from './track-events.js';
 import {
   addTrackTo,
   type RTCRtpTransceiverInit,
@@ -64,12 +65,6 @@ import {
   startSecureTransports,
 } from './transport-negotiation.js';
 import { TransportWiring } from './transport-wiring.js';
-
-interface AppliedDescription {
-  type: RTCSdpType;
-  sdp: string;
-  parsed: SessionDescription;
-}
 
 export interface RTCOfferOptions {
   iceRestart?: boolean;
@@ -102,10 +97,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     () => this.#closed,
   );
 
-  #currentLocal: AppliedDescription | undefined;
-  #pendingLocal: AppliedDescription | undefined;
-  #currentRemote: AppliedDescription | undefined;
-  #pendingRemote: AppliedDescription | undefined;
+  readonly #applied = new AppliedDescriptions();
 
   readonly #iceRestart = new IceRestartPlan();
   /** What the last answer decided about transports (RFC 9143); undefined before any. */
@@ -122,18 +114,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     const now = configuration.driver?.wallClock() ?? wallClock();
     this.#config = resolveConfiguration(configuration, now);
     this.#certificate = this.#config.certificates[0] ?? createCertificate('ECDSA', now);
-    this.#driver =
-      this.#config.driver ??
-      new NodeDriver({
-        ...(this.#config.bindAddresses ? { addresses: this.#config.bindAddresses } : {}),
-        ...(this.#config.portRange ? { portRange: this.#config.portRange } : {}),
-        ...(this.#config.includeLoopback !== undefined ? { loopback: this.#config.includeLoopback } : {}),
-        ...(this.#config.socketBufferSize !== undefined
-          ? { socketBufferSize: this.#config.socketBufferSize }
-          : {}),
-        ...(this.#config.mdnsHostnames ? { mdnsHostnames: true } : {}),
-        ...(this.#config.turnTlsCa ? { turnTlsCa: this.#config.turnTlsCa } : {}),
-      });
+    this.#driver = driverFor(this.#config);
     this.#media = new MediaSession(this.#driver, {
       transport: (mid) => this.#transports.slotFor(mid)?.transport,
       bundled: () => this.#transports.slots.length <= 1,
@@ -176,27 +157,25 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     return this.#closed ? 'closed' : this.#transports.connectionState;
   }
   get localDescription(): RTCSessionDescription | null {
-    return this.#describe(this.#pendingLocal ?? this.#currentLocal, true);
+    return this.#describe(this.#applied.local, true);
   }
   get currentLocalDescription(): RTCSessionDescription | null {
-    return this.#describe(this.#currentLocal, true);
+    return this.#describe(this.#applied.currentLocal, true);
   }
   get pendingLocalDescription(): RTCSessionDescription | null {
-    return this.#describe(this.#pendingLocal, true);
+    return this.#describe(this.#applied.pendingLocal, true);
   }
   get remoteDescription(): RTCSessionDescription | null {
-    return this.#describe(this.#pendingRemote ?? this.#currentRemote, false);
+    return this.#describe(this.#applied.remote, false);
   }
   get currentRemoteDescription(): RTCSessionDescription | null {
-    return this.#describe(this.#currentRemote, false);
+    return this.#describe(this.#applied.currentRemote, false);
   }
   get pendingRemoteDescription(): RTCSessionDescription | null {
-    return this.#describe(this.#pendingRemote, false);
+    return this.#describe(this.#applied.pendingRemote, false);
   }
   get canTrickleIceCandidates(): boolean | null {
-    const remote = this.#pendingRemote ?? this.#currentRemote;
-    if (!remote) return null;
-    return /a=ice-options:[^\r\n]*trickle/.test(remote.sdp);
+    return this.#applied.canTrickle;
   }
   /** The RTCSctpTransport's maxMessageSize (W3C 6.1.1): what send() accepts. */
   get sctp(): { maxMessageSize: number; state: string } | null {
@@ -211,18 +190,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   // ---- configuration ----
 
   getConfiguration(): RTCConfiguration {
-    const c = this.#config;
-    return {
-      iceServers: c.iceServers.map((s) => ({ ...s })),
-      iceTransportPolicy: c.iceTransportPolicy,
-      bundlePolicy: c.bundlePolicy,
-      rtcpMuxPolicy: c.rtcpMuxPolicy,
-      certificates: [...c.certificates],
-      iceCandidatePoolSize: c.iceCandidatePoolSize,
-      ...(c.bindAddresses ? { bindAddresses: [...c.bindAddresses] } : {}),
-      ...(c.portRange ? { portRange: { ...c.portRange } } : {}),
-      ...(c.mdnsHostnames !== undefined ? { mdnsHostnames: c.mdnsHostnames } : {}),
-    };
+    return exposedConfiguration(this.#config);
   }
 
   setConfiguration(configuration: RTCConfiguration = {}): void {
@@ -286,15 +254,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       if (type === 'offer') this.#applyLocalOffer(parsed);
       else this.#applyLocalAnswer(parsed, type);
       const changed = this.#signaling.setLocal(type);
-      const applied = { type, sdp, parsed };
-      if (type === 'offer') this.#pendingLocal = applied;
-      else if (type === 'pranswer') this.#pendingLocal = applied;
-      else {
-        this.#currentLocal = applied;
-        this.#currentRemote = this.#pendingRemote;
-        this.#pendingLocal = undefined;
-        this.#pendingRemote = undefined;
-      }
+      this.#applied.appliedLocal({ type, sdp, parsed });
       this.#transports.startGathering();
       if (changed) safeDispatch(this, new Event('signalingstatechange'));
       if (this.#signaling.state === 'stable') this.#afterStable();
@@ -316,17 +276,8 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       // W3C 4.4.1.5: syntax, then the signaling state, then the content.
       const implicitRollback = needsImplicitRollback(this.#signaling.state, 'remote', type);
       if (!implicitRollback) this.#signaling.peek('remote', type);
-      // RFC 9429 5.8 content checks (InvalidAccessError), against our offer for an answer.
-      verifyDescription(parsed, {
-        type,
-        ...(type !== 'offer' && this.#pendingLocal ? { offer: this.#pendingLocal.parsed } : {}),
-      });
+      checkRemoteContent(parsed, type, this.#applied.pendingLocal?.parsed, this.#config.bundlePolicy);
       const info = readRemoteTransport(parsed, type);
-      // W3C 4.2.5 max-bundle negotiates one transport only; like Chrome, a description that
-      // cannot be bundled is refused before anything changes.
-      if (this.#config.bundlePolicy === 'max-bundle' && describedTransportGroups(parsed).length > 1) {
-        throw invalidAccessError('max-bundle is configured but the description does not bundle its sections');
-      }
       if (implicitRollback) this.#rollback();
       if ((type === 'answer' || type === 'pranswer') && parsed.media.length !== this.#lines.length) {
         throw invalidAccessError('the answer does not have the offered m= sections');
@@ -346,16 +297,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       this.#transports.layout(groups, controlling, type === 'offer');
       applyRemoteTransports(this.#transports, parsed, groups);
       const changed = this.#signaling.setRemote(type);
-      const applied = { type, sdp, parsed };
-      if (type === 'offer' || type === 'pranswer') this.#pendingRemote = applied;
-      else {
-        this.#currentRemote = applied;
-        this.#currentLocal = this.#pendingLocal;
-        this.#pendingLocal = undefined;
-        this.#pendingRemote = undefined;
-        this.#completeNegotiation(parsed, 'remote');
-      }
-      this.#fireTracks(parsed);
+      this.#applied.appliedRemote({ type, sdp, parsed });
+      if (type === 'answer') this.#completeNegotiation(parsed, 'remote');
+      fireNewTracks(this, parsed, this.#lines);
       if (changed) safeDispatch(this, new Event('signalingstatechange'));
       if (this.#signaling.state === 'stable') this.#afterStable();
     });
@@ -363,20 +307,9 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
 
   addIceCandidate(candidate?: RTCIceCandidateInit | RTCIceCandidate | null): Promise<void> {
     return this.#chain.enqueue(() => {
-      const remote = this.#pendingRemote ?? this.#currentRemote;
+      const remote = this.#applied.remote;
       if (!remote) throw invalidStateError('addIceCandidate before setRemoteDescription');
-      const checked = checkTrickledCandidate(candidate, remote);
-      if (checked === 'end') {
-        // W3C 4.4.1.6: the end of one section's candidates, or of all when none is named.
-        const mid = candidate?.sdpMid ?? null;
-        const slots = mid !== null ? [this.#transports.slotFor(mid)] : this.#transports.slots;
-        for (const slot of slots) slot?.io.run(() => slot.transport.ice.endOfRemoteCandidates());
-        return;
-      }
-      const mid = checked.sdpMid ?? this.#lines[checked.sdpMLineIndex ?? -1]?.mid;
-      const slot = this.#transports.slotFor(mid);
-      slot?.io.run(() => slot.transport.addRemoteCandidate(checked.value));
-      remote.sdp = appendCandidate(remote.sdp, checked.text, checked.sdpMid);
+      applyTrickledCandidate(candidate, remote, this.#transports, this.#lines);
     });
   }
 
@@ -475,15 +408,16 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     this.#transports.ensure(true);
     const lines = this.#linesForOffer();
     this.#transports.layout(offerGroups(this.#config.bundlePolicy, lines, this.#negotiated), true, true);
-    return this.#descriptions.offer(lines, { pending: this.#pendingRemote, current: this.#currentRemote });
+    return this.#descriptions.offer(lines, {
+      pending: this.#applied.pendingRemote,
+      current: this.#applied.currentRemote,
+    });
   }
 
   #createAnswerNow(): string {
-    if (!this.#pendingRemote) throw invalidStateError('no remote offer to answer');
-    return this.#descriptions.answer(this.#lines, {
-      pending: this.#pendingRemote,
-      current: this.#currentRemote,
-    });
+    const { pendingRemote, currentRemote } = this.#applied;
+    if (!pendingRemote) throw invalidStateError('no remote offer to answer');
+    return this.#descriptions.answer(this.#lines, { pending: pendingRemote, current: currentRemote });
   }
 
   #describe(applied: AppliedDescription | undefined, local: boolean): RTCSessionDescription | null {
@@ -529,8 +463,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
    * DTLS with its role from a=setup, and SCTP when a data section survived.
    */
   #completeNegotiation(answer: SessionDescription, answerSide: 'local' | 'remote'): void {
-    const remote =
-      answerSide === 'remote' ? answer : (this.#pendingRemote?.parsed ?? this.#currentRemote?.parsed);
+    const remote = answerSide === 'remote' ? answer : this.#applied.remoteParsed;
     this.#media.applyAnswer(answer, answerSide, this.#lines, remote);
     if (!remote) return;
     const negotiated = negotiatedTransports(answer);
@@ -539,19 +472,6 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
     startSecureTransports(this.#transports, answer, answerSide, remote, this.#lines);
     this.#transports.prune();
     this.#negotiated = negotiated;
-  }
-
-  #fireTracks(remote: SessionDescription): void {
-    for (const { transceiver: t, streams } of takeNewRemoteTracks(remote, this.#lines)) {
-      // Node-only: a simulcast reception fires one event per layer track (`track.rid`).
-      for (const track of t.receiver.tracks) {
-        for (const stream of streams) stream.addTrack(track);
-        safeDispatch(
-          this,
-          new RTCTrackEvent('track', { receiver: t.receiver, track, streams, transceiver: t }),
-        );
-      }
-    }
   }
 
   #rollback(): void {
@@ -565,8 +485,7 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
       this.#stableLines,
       this.#transceivers,
     );
-    this.#pendingLocal = undefined;
-    this.#pendingRemote = undefined;
+    this.#applied.dropPending();
     this.#iceRestart.forgetPending();
     // Transports made for the rolled-back offer go; the negotiated ones stay as they were.
     if (this.#negotiated) {

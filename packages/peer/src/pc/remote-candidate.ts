@@ -4,7 +4,9 @@ import type { SdpCandidate, SessionDescription } from '../sdp/model.js';
 import { SdpParseError } from '../sdp/parse-error.js';
 import { getIceParameters, getMid } from '../sdp/query.js';
 import type { RTCIceCandidate, RTCIceCandidateInit } from './ice-candidate.js';
-import { ufragOf } from './sdp-helpers.js';
+import type { MLine } from './jsep/m-line.js';
+import { appendCandidate, ufragOf } from './sdp-helpers.js';
+import type { TransportWiring } from './transport-wiring.js';
 
 /** A trickled remote candidate that passed the W3C addIceCandidate checks. */
 export interface TrickledCandidate {
@@ -57,4 +59,28 @@ export function checkTrickledCandidate(
   if (ufrag && current && ufrag !== current)
     throw operationError('the candidate belongs to another ICE generation');
   return { value: text.startsWith('a=') ? text.slice(2) : text, text, sdpMid, sdpMLineIndex, parsed };
+}
+
+/**
+ * W3C 4.4.1.6 addIceCandidate, once the candidate is checked: to the transport of the section it
+ * names (an end of candidates without a section ends every transport's), and into the remote
+ * description's text so remoteDescription shows it.
+ */
+export function applyTrickledCandidate(
+  candidate: RTCIceCandidateInit | RTCIceCandidate | null | undefined,
+  remote: { sdp: string; readonly parsed: SessionDescription },
+  transports: TransportWiring,
+  lines: readonly MLine[],
+): void {
+  const checked = checkTrickledCandidate(candidate, remote);
+  if (checked === 'end') {
+    const mid = candidate?.sdpMid ?? null;
+    const slots = mid !== null ? [transports.slotFor(mid)] : transports.slots;
+    for (const slot of slots) slot?.io.run(() => slot.transport.ice.endOfRemoteCandidates());
+    return;
+  }
+  const mid = checked.sdpMid ?? lines[checked.sdpMLineIndex ?? -1]?.mid;
+  const slot = transports.slotFor(mid);
+  slot?.io.run(() => slot.transport.addRemoteCandidate(checked.value));
+  remote.sdp = appendCandidate(remote.sdp, checked.text, checked.sdpMid);
 }
