@@ -119,7 +119,13 @@ export class MediaSession {
   section(t: RTCRtpTransceiver): RtcpSection {
     let section = this.#sections.get(t);
     if (!section) {
-      section = bindTransceiverRtcp(t, this.rtcp, this.#driver, () => this.drain());
+      section = bindTransceiverRtcp(
+        t,
+        this.rtcp,
+        this.#driver,
+        () => this.drain(),
+        () => this.#output.transport(t.mid ?? undefined),
+      );
       this.#sections.set(t, section);
     }
     return section;

@@ -15,6 +15,11 @@ export interface RtcpSection {
    * agreed `a=rtcp-fb:* transport-cc`; undefined turns transport-cc feedback off.
    */
   readonly transportCcExtensionId?: number | undefined;
+  /**
+   * Identifies the transport carrying this section (compared by identity); sections on different
+   * transports keep separate transport-wide sequence spaces. Undefined: the only transport.
+   */
+  readonly transportKey?: unknown;
   /** A PLI or FIR for our SSRC arrived (the app should produce a keyframe). */
   onKeyFrameRequest(kind: 'pli' | 'fir'): void;
   /** RFC 3550 6.6: the remote said BYE for one of the SSRCs it sent on this section. */

@@ -25,7 +25,7 @@ import {
   readSsrc,
 } from './rtcp-section.js';
 import { unwrapRtxPacket } from './send-history.js';
-import { TransportCcFeedbackGenerator } from './transport-cc-feedback.js';
+import { TransportCcReceivers } from './transport-cc-receivers.js';
 
 export type { InboundStream, RtcpOutput, RtcpSection } from './rtcp-section.js';
 
@@ -59,9 +59,7 @@ export class RtcpSession {
   readonly #primaryBySection = new Map<RtcpSection, number>();
   readonly #queue: RtcpOutput[] = [];
   readonly #rtxToMedia = new Map<number, number>();
-  readonly #transportCc = new TransportCcFeedbackGenerator();
-  /** The SSRC named as media source in transport-cc feedback (the latest one carrying the extension). */
-  #transportCcMediaSsrc = 0;
+  readonly #transportCc = new TransportCcReceivers();
   /** RFC 3611 RRTR/DLRR: an RTT while we only receive; `enabled` turns our RRTRs off. */
   readonly receiverRtt = new ReceiverRttExchange();
   readonly #remb = new RembLimits();
@@ -96,6 +94,7 @@ export class RtcpSession {
   /** The negotiated sections (after every applied answer). */
   setSections(sections: readonly RtcpSection[]): void {
     this.#sections = sections;
+    this.#transportCc.retain(sections);
     this.#sectionBySsrc.clear();
     for (const s of sections) {
       this.#sectionBySsrc.set(s.ssrc, s);
@@ -145,8 +144,7 @@ export class RtcpSession {
     if (packet.length < 12 || twccId === undefined || !hasFeedback(section, 'transport-cc')) return;
     const transportSeq = readTransportSequence(packet, twccId);
     if (transportSeq === undefined) return;
-    this.#transportCc.onPacket(transportSeq, now);
-    this.#transportCcMediaSsrc = readSsrc(packet);
+    this.#transportCc.onPacket(section, transportSeq, readSsrc(packet), now);
   }
 
   /**
@@ -345,21 +343,20 @@ export class RtcpSession {
   }
 
   #pollTransportCc(now: number): void {
-    const feedbacks = this.#transportCc.poll(now);
-    if (feedbacks.length === 0) return;
-    const senderSsrc = this.#senderSsrc();
-    this.#sendFeedback(
-      feedbacks.map((fb) => ({ type: 'twcc', senderSsrc, mediaSsrc: this.#transportCcMediaSsrc, ...fb })),
-    );
+    for (const { senderSsrc, mediaSsrc, feedback } of this.#transportCc.poll(now)) {
+      this.#sendFeedback(
+        feedback.map((fb) => ({ type: 'twcc', senderSsrc, mediaSsrc, ...fb })),
+        senderSsrc,
+      );
+    }
   }
 
   /** RFC 4585 3.1 / RFC 3550 6.1: feedback rides in a compound led by an (empty) RR and SDES. */
-  #sendFeedback(feedback: RtcpPacket[]): void {
+  #sendFeedback(feedback: RtcpPacket[], ssrc: number = this.#senderSsrc()): void {
     if (this.reducedSize) {
       this.#queue.push({ type: 'rtcp', packet: serializeRtcp(feedback) });
       return;
     }
-    const ssrc = this.#senderSsrc();
     const packets: RtcpPacket[] = [
       { type: 'rr', ssrc, reports: [], profileExtension: new Uint8Array(0) },
       cnameSdes(this.cname, [ssrc]),

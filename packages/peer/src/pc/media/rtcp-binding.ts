@@ -19,13 +19,15 @@ function isRtx(section: RtcpSection, packet: Uint8Array): boolean {
  * The RTCP view of one transceiver, and the hooks from its sender and receiver into the RTCP
  * session: keyframe requests (per simulcast layer), REMB limits, BYE when the sender stops
  * (RFC 3550 6.6), mute on a received BYE, transport-cc feedback when its extension was
- * negotiated. `drain` sends what RTCP queued.
+ * negotiated. `drain` sends what RTCP queued; `transportOf` names the transport carrying the
+ * section now (unbundled sections keep transport-wide sequence spaces of their own).
  */
 export function bindTransceiverRtcp(
   t: RTCRtpTransceiver,
   rtcp: RtcpSession,
   clock: RtcpClock,
   drain: () => void,
+  transportOf: () => unknown = () => undefined,
 ): RtcpSection {
   const section: RtcpSection = {
     kind: t.kind,
@@ -36,6 +38,9 @@ export function bindTransceiverRtcp(
     rtxSsrc: t.sender.rtxSsrc,
     get transportCcExtensionId() {
       return t.sender.extensionId(EXT_TRANSPORT_CC);
+    },
+    get transportKey() {
+      return transportOf();
     },
     onKeyFrameRequest: (method) => t.sender.keyFrameRequested(method),
     onRemoteBye: (ssrc) => t.receiver.remoteBye(ssrc),

@@ -1,0 +1,110 @@
+import { parseRtcp, serializeExtensionElements, serializeRtp } from '@purertc/srtp';
+import { describe, expect, it } from 'vitest';
+import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
+import type { SdpCodec } from '../../src/sdp/codecs.js';
+
+const TWCC_ID = 3;
+const codec = (kind: 'audio' | 'video'): SdpCodec => ({
+  payloadType: kind === 'audio' ? 111 : 96,
+  name: kind === 'audio' ? 'opus' : 'VP8',
+  clockRate: kind === 'audio' ? 48000 : 90000,
+  feedback: [{ type: 'transport-cc' }],
+});
+
+function section(kind: 'audio' | 'video', ssrc: number, transportKey: object): RtcpSection {
+  return {
+    kind,
+    codecs: [codec(kind)],
+    ssrc,
+    rtxSsrc: ssrc + 1,
+    transportCcExtensionId: TWCC_ID,
+    transportKey,
+    onKeyFrameRequest: () => {},
+  };
+}
+
+function rtp(pt: number, ssrc: number, seq: number, transportSeq: number): Uint8Array {
+  return serializeRtp({
+    marker: false,
+    payloadType: pt,
+    sequenceNumber: seq,
+    timestamp: seq * 960,
+    ssrc,
+    csrcs: [],
+    extension: serializeExtensionElements([
+      { id: TWCC_ID, data: new Uint8Array([transportSeq >> 8, transportSeq & 0xff]) },
+    ]),
+    payload: new Uint8Array([1]),
+    paddingLength: 0,
+  });
+}
+
+function twccFeedback(s: RtcpSession) {
+  const out: RtcpOutput[] = [];
+  for (let o = s.pollOutput(); o; o = s.pollOutput()) out.push(o);
+  return out
+    .filter((o) => o.type === 'rtcp')
+    .map((o) => ({ compound: parseRtcp(o.packet) }))
+    .flatMap(({ compound }) =>
+      compound.flatMap((p) => (p.type === 'twcc' ? [{ headerSsrc: readRr(compound), fb: p }] : [])),
+    );
+}
+
+function readRr(compound: ReturnType<typeof parseRtcp>): number | undefined {
+  const rr = compound.find((p) => p.type === 'rr');
+  return rr?.type === 'rr' ? rr.ssrc : undefined;
+}
+
+describe('transport-cc feedback with unbundled transports (one sequence space per transport)', () => {
+  it('two transports numbering from the same value each get complete feedback from their own SSRC', () => {
+    const s = new RtcpSession('c', 42, () => 0.5);
+    const audioTransport = {};
+    const videoTransport = {};
+    const audio = section('audio', 0x1000, audioTransport);
+    const video = section('video', 0x3000, videoTransport);
+    s.setSections([audio, video]);
+    // Each remote transport numbers its own packets from 100: interleaved, as they arrive.
+    for (let i = 0; i < 10; i++) {
+      s.onRtpReceived(rtp(96, 0xbbb, 50 + i, 100 + i), video, 1000 + i * 4);
+      if (i < 5) s.onRtpReceived(rtp(111, 0xaaa, 70 + i, 100 + i), audio, 1001 + i * 4);
+    }
+    s.handleTimeout(1200, 0);
+    const feedback = twccFeedback(s);
+    expect(feedback).toHaveLength(2);
+    const byMedia = new Map(feedback.map((f) => [f.fb.mediaSsrc, f]));
+    const v = byMedia.get(0xbbb)!;
+    const a = byMedia.get(0xaaa)!;
+    // Each feedback names one of our SSRCs on its own transport, so it leaves on that transport.
+    expect(v.fb.senderSsrc).toBe(0x3000);
+    expect(v.headerSsrc).toBe(0x3000);
+    expect(a.fb.senderSsrc).toBe(0x1000);
+    expect(a.headerSsrc).toBe(0x1000);
+    expect(v.fb.baseSequenceNumber).toBe(100);
+    expect(v.fb.packets.map((p) => p.status)).toEqual(new Array(10).fill(1));
+    expect(a.fb.baseSequenceNumber).toBe(100);
+    expect(a.fb.packets.map((p) => p.status)).toEqual(new Array(5).fill(1));
+    // Merged into one space, the second transport's numbers were duplicates of the first's.
+    expect(s.transportCc.lateOrDuplicate).toBe(0);
+    expect(s.transportCc.feedbackSent).toBe(2);
+  });
+
+  it('sections sharing a transport share one sequence space; a transport no section uses is forgotten', () => {
+    const s = new RtcpSession('c', 42, () => 0.5);
+    const shared = {};
+    const audio = section('audio', 0x1000, shared);
+    const video = section('video', 0x3000, shared);
+    s.setSections([audio, video]);
+    s.onRtpReceived(rtp(111, 0xaaa, 1, 7), audio, 0);
+    s.onRtpReceived(rtp(96, 0xbbb, 1, 8), video, 1);
+    s.onRtpReceived(rtp(96, 0xbbb, 2, 7), video, 2);
+    expect(s.transportCc.lateOrDuplicate).toBe(1);
+    s.handleTimeout(100, 0);
+    const [only, ...rest] = twccFeedback(s);
+    expect(rest).toEqual([]);
+    expect(only?.fb.packets.map((p) => p.sequenceNumber)).toEqual([7, 8]);
+    s.setSections([section('audio', 0x1000, {})]);
+    s.onRtpReceived(rtp(111, 0xaaa, 2, 9), audio, 50);
+    expect(s.transportCc.lateOrDuplicate).toBe(1);
+    expect(s.transportCc.feedbackSent).toBe(1);
+  });
+});
