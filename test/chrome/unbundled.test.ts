@@ -1,0 +1,142 @@
+import type { RTCDataChannel, RTCPeerConnection } from '@purertc/peer';
+import { RtpTrack } from '@purertc/peer';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ChromeStats,
+  channelOpen,
+  echoRtp,
+  launchLab,
+  nextChannel,
+  nextMessage,
+  ROLES,
+  type Role,
+  within,
+} from './lab.js';
+import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable } from './launch.js';
+import {
+  addPageAudio,
+  bothConnected,
+  candidatePortsBySection,
+  connectedTransports,
+  negotiateUnbundled,
+  stopPageAudio,
+  unbundlingPeer,
+} from './unbundled-lab.js';
+
+if (!chromiumAvailable) {
+  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
+  console.warn(CHROMIUM_MISSING_MESSAGE);
+}
+
+async function echo(ch: RTCDataChannel, text: string): Promise<void> {
+  const reply = within(nextMessage(ch), 10_000, `echo of "${text}"`);
+  ch.send(text);
+  expect(await reply).toBe(text);
+}
+
+/**
+ * RFC 9143 refused: the offer reaches the answerer without `a=group:BUNDLE`, so the audio section
+ * and the data section each run ICE, DTLS (and SRTP or SCTP) on a transport of their own.
+ */
+describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per m= section', () => {
+  let chrome: ChromeSession;
+  let ours: RTCPeerConnection | undefined;
+  beforeAll(async () => {
+    chrome = await launchLab();
+  });
+  afterEach(async () => {
+    ours?.close();
+    ours = undefined;
+    await chrome.page.evaluate(() => window.lab.close());
+    await stopPageAudio(chrome.page);
+  });
+  afterAll(async () => {
+    await chrome?.close();
+  });
+
+  const chromeAudioPackets = async (): Promise<number> => {
+    const stats = await chrome.page.evaluate(() => window.lab.stats());
+    const inbound = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+    return Number(inbound?.packetsReceived ?? 0);
+  };
+
+  async function pollChromeAudio(atLeast: number): Promise<number> {
+    const deadline = performance.now() + 20_000;
+    for (;;) {
+      const n = await chromeAudioPackets();
+      if (n >= atLeast) return n;
+      if (performance.now() > deadline) throw new Error(`Chrome received ${n} echoed audio packets`);
+      await chrome.page.waitForTimeout(250);
+    }
+  }
+
+  async function setUp(role: Role): Promise<{ pc: RTCPeerConnection; channel: Promise<RTCDataChannel> }> {
+    // Chrome's boot channel (answerer case) opens the data section; its microphone the audio one.
+    await chrome.page.evaluate((o) => window.lab.create(o), role === 'answerer' ? { channel: 'boot' } : {});
+    await addPageAudio(chrome.page);
+    const pc = unbundlingPeer();
+    ours = pc;
+    if (role === 'offerer') {
+      echoRtp(pc, pc.addTransceiver(new RtpTrack('audio'), { direction: 'sendrecv' }));
+      return { pc, channel: Promise.resolve(pc.createDataChannel('unbundled-echo')) };
+    }
+    pc.addEventListener('signalingstatechange', () => {
+      if (pc.signalingState !== 'have-remote-offer') return;
+      for (const t of pc.getTransceivers()) {
+        if (t.sender.track) continue;
+        t.direction = 'sendrecv';
+        echoRtp(pc, t);
+      }
+    });
+    return { pc, channel: within(nextChannel(pc), 15_000, "Chrome's boot channel") };
+  }
+
+  for (const role of ROLES) {
+    it(`purertc ${role}: audio and data connect on two transports each side, echo data and carry RTP`, async () => {
+      const { pc, channel } = await setUp(role);
+      let audioReceived = 0;
+      pc.addEventListener('track', (e) => {
+        const track = (e as unknown as { track: RtpTrack }).track;
+        track.addEventListener('rtp', () => audioReceived++);
+      });
+      const { offer, answer } = await negotiateUnbundled(chrome.page, pc, role);
+      for (const sdp of [offer, answer]) {
+        expect(sdp).not.toMatch(/a=group:BUNDLE/);
+        // Two sections, each with candidates on a port of its own.
+        const ports = candidatePortsBySection(sdp);
+        expect(ports).toHaveLength(2);
+        expect(ports.every((p) => p.length > 0)).toBe(true);
+        expect(new Set(ports.flat()).size).toBe(ports.flat().length);
+      }
+      await bothConnected(chrome.page, pc, role);
+
+      const ch = await channel;
+      await within(channelOpen(ch), 15_000, 'data channel open');
+      await echo(ch, `unbundled hello from purertc ${role}`);
+      await echo(ch, 'x'.repeat(5000));
+
+      // RTP: Chrome's microphone reaches our track; our echo of it reaches Chrome.
+      await pollChromeAudio(25);
+      expect(audioReceived).toBeGreaterThan(0);
+
+      const ourStats = [...(await pc.getStats()).values()];
+      const ourTransports = ourStats.filter((s) => s.type === 'transport');
+      expect(ourTransports).toHaveLength(2);
+      for (const t of ourTransports) {
+        expect(t.dtlsState).toBe('connected');
+        expect(t.selectedCandidatePairId).toBeDefined();
+        expect(Number(t.packetsReceived)).toBeGreaterThan(0);
+      }
+      // The audio section's outbound stream names one of the two transports.
+      const audioTransport = ourStats.find((s) => s.type === 'outbound-rtp')?.transportId;
+      expect(audioTransport).toBeDefined();
+      expect(ourTransports.map((t) => t.id)).toContain(audioTransport);
+      const chromeStats: ChromeStats[] = await chrome.page.evaluate(() => window.lab.stats());
+      expect(connectedTransports(chromeStats)).toHaveLength(2);
+      expect(pc.connectionState).toBe('connected');
+      console.log(
+        `purertc ${role} without BUNDLE: 2 transports each side; purertc got ${audioReceived} audio packets`,
+      );
+    });
+  }
+});
