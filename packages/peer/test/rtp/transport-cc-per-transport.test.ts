@@ -1,5 +1,9 @@
 import { parseRtcp, serializeExtensionElements, serializeRtp } from '@purertc/srtp';
 import { describe, expect, it } from 'vitest';
+import { EXT_TRANSPORT_CC } from '../../src/pc/media/default-codecs.js';
+import { bindTransceiverRtcp, receiveRoutedRtp } from '../../src/pc/media/rtcp-binding.js';
+import { RTCRtpSender } from '../../src/pc/media/sender.js';
+import { RTCRtpTransceiver } from '../../src/pc/media/transceiver.js';
 import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
 import type { SdpCodec } from '../../src/sdp/codecs.js';
 
@@ -106,5 +110,47 @@ describe('transport-cc feedback with unbundled transports (one sequence space pe
     s.onRtpReceived(rtp(111, 0xaaa, 2, 9), audio, 50);
     expect(s.transportCc.lateOrDuplicate).toBe(1);
     expect(s.transportCc.feedbackSent).toBe(1);
+  });
+});
+
+describe('transport-cc through the transceiver binding', () => {
+  it('a section follows the transport its transceiver is on now: moved onto a shared transport, the spaces merge', () => {
+    const rtcp = new RtcpSession('c', 42, () => 0.5);
+    const transports = { audio: { name: 'audio transport' }, video: { name: 'video transport' } };
+    const carrying = new Map<RTCRtpTransceiver, object>();
+    const bind = (kind: 'audio' | 'video') => {
+      const t = new RTCRtpTransceiver(kind, 'recvonly', new RTCRtpSender(kind, 'cname'), () => {});
+      t.negotiatedCodecs = [codec(kind)];
+      t.sender.setNegotiated([codec(kind)], [{ id: TWCC_ID, uri: EXT_TRANSPORT_CC }]);
+      carrying.set(t, transports[kind]);
+      const section = bindTransceiverRtcp(
+        t,
+        rtcp,
+        { now: () => 0, wallClock: () => 0 },
+        () => {},
+        () => carrying.get(t),
+      );
+      return { t, section };
+    };
+    const audio = bind('audio');
+    const video = bind('video');
+    rtcp.setSections([audio.section, video.section]);
+    expect(audio.section.transportKey).toBe(transports.audio);
+    expect(video.section.transportKey).toBe(transports.video);
+    // Unbundled: both remote transports number from 1; nothing is a duplicate.
+    for (let i = 0; i < 3; i++) {
+      receiveRoutedRtp(audio.t, audio.section, rtcp, rtp(111, 0xaaa, i, 1 + i), i);
+      receiveRoutedRtp(video.t, video.section, rtcp, rtp(96, 0xbbb, i, 1 + i), i);
+    }
+    expect(rtcp.transportCc.lateOrDuplicate).toBe(0);
+    rtcp.handleTimeout(200, 0);
+    const senders = twccFeedback(rtcp).map((f) => f.fb.senderSsrc);
+    expect(senders.sort()).toEqual([audio.t.sender.ssrc, video.t.sender.ssrc].sort());
+    // A bundling renegotiation puts video on the audio transport: one space from then on.
+    carrying.set(video.t, transports.audio);
+    rtcp.setSections([audio.section, video.section]);
+    receiveRoutedRtp(audio.t, audio.section, rtcp, rtp(111, 0xaaa, 10, 50), 300);
+    receiveRoutedRtp(video.t, video.section, rtcp, rtp(96, 0xbbb, 10, 50), 301);
+    expect(rtcp.transportCc.lateOrDuplicate).toBe(1);
   });
 });
