@@ -16,8 +16,9 @@ export interface RtcpSection {
    */
   readonly transportCcExtensionId?: number | undefined;
   /**
-   * Identifies the transport carrying this section (compared by identity); sections on different
-   * transports keep separate transport-wide sequence spaces. Undefined: the only transport.
+   * Identifies the transport carrying this section (compared by identity): sections on different
+   * transports get separate transport-wide sequence spaces once the remote shows it numbers them
+   * apart (transport-cc-receivers.ts). Undefined: the only transport.
    */
   readonly transportKey?: unknown;
   /** A PLI or FIR for our SSRC arrived (the app should produce a keyframe). */

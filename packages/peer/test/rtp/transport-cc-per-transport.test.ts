@@ -74,22 +74,67 @@ describe('transport-cc feedback with unbundled transports (one sequence space pe
     }
     s.handleTimeout(1200, 0);
     const feedback = twccFeedback(s);
-    expect(feedback).toHaveLength(2);
-    const byMedia = new Map(feedback.map((f) => [f.fb.mediaSsrc, f]));
-    const v = byMedia.get(0xbbb)!;
-    const a = byMedia.get(0xaaa)!;
-    // Each feedback names one of our SSRCs on its own transport, so it leaves on that transport.
-    expect(v.fb.senderSsrc).toBe(0x3000);
-    expect(v.headerSsrc).toBe(0x3000);
-    expect(a.fb.senderSsrc).toBe(0x1000);
-    expect(a.headerSsrc).toBe(0x1000);
-    expect(v.fb.baseSequenceNumber).toBe(100);
-    expect(v.fb.packets.map((p) => p.status)).toEqual(new Array(10).fill(1));
-    expect(a.fb.baseSequenceNumber).toBe(100);
-    expect(a.fb.packets.map((p) => p.status)).toEqual(new Array(5).fill(1));
+    // The first repeated number (audio's 100 after video's) shows two spaces: video's 100 went
+    // out in the space both shared until then, everything after in a space per transport.
+    expect(feedback).toHaveLength(3);
+    const ours = new Map([
+      [0xbbb, 0x3000],
+      [0xaaa, 0x1000],
+    ]);
+    const received = new Map<number, number[]>();
+    for (const { headerSsrc, fb } of feedback) {
+      // Each feedback names one of our SSRCs on its own transport, so it leaves on that transport.
+      expect(fb.senderSsrc).toBe(ours.get(fb.mediaSsrc));
+      expect(headerSsrc).toBe(ours.get(fb.mediaSsrc));
+      // Nothing reported lost: every status in every message is a received packet.
+      expect(fb.packets.every((p) => p.status !== 0)).toBe(true);
+      const got = received.get(fb.mediaSsrc) ?? [];
+      got.push(...fb.packets.map((p) => p.sequenceNumber));
+      received.set(fb.mediaSsrc, got);
+    }
+    expect(received.get(0xbbb)?.sort((x, y) => x - y)).toEqual([...Array(10).keys()].map((i) => 100 + i));
+    expect(received.get(0xaaa)?.sort((x, y) => x - y)).toEqual([...Array(5).keys()].map((i) => 100 + i));
     // Merged into one space, the second transport's numbers were duplicates of the first's.
     expect(s.transportCc.lateOrDuplicate).toBe(0);
-    expect(s.transportCc.feedbackSent).toBe(2);
+    expect(s.transportCc.feedbackSent).toBe(3);
+  });
+
+  it("one space across transports (Chrome 156 without BUNDLE) stays one feedback: no transport's packets reported as the other's losses", () => {
+    const s = new RtcpSession('c', 42, () => 0.5);
+    const audio = section('audio', 0x1000, {});
+    const video = section('video', 0x3000, {});
+    s.setSections([audio, video]);
+    // Interleaved numbers from one counter, as Chrome sends them on its two transports.
+    for (let n = 1; n <= 20; n++) {
+      if (n % 3 === 0) s.onRtpReceived(rtp(96, 0xbbb, n, n), video, 1000 + n);
+      else s.onRtpReceived(rtp(111, 0xaaa, n, n), audio, 1000 + n);
+    }
+    s.handleTimeout(1200, 0);
+    const feedback = twccFeedback(s);
+    expect(feedback).toHaveLength(1);
+    const fb = feedback[0]!.fb;
+    expect(fb.baseSequenceNumber).toBe(1);
+    expect(fb.packets.map((p) => p.status)).toEqual(new Array(20).fill(1));
+    expect(s.transportCc.lateOrDuplicate).toBe(0);
+  });
+
+  it('numbers too far apart to be one sequence show separate spaces without any repeat', () => {
+    const s = new RtcpSession('c', 42, () => 0.5);
+    const audio = section('audio', 0x1000, {});
+    const video = section('video', 0x3000, {});
+    s.setSections([audio, video]);
+    for (let i = 0; i < 5; i++) {
+      s.onRtpReceived(rtp(111, 0xaaa, i, 1000 + i), audio, 1000 + i);
+      s.onRtpReceived(rtp(96, 0xbbb, i, 40_000 + i), video, 1000 + i);
+    }
+    s.handleTimeout(1200, 0);
+    const feedback = twccFeedback(s);
+    expect(feedback.every(({ fb }) => fb.packets.every((p) => p.status !== 0))).toBe(true);
+    const video40k = feedback.filter(({ fb }) => fb.mediaSsrc === 0xbbb).flatMap(({ fb }) => fb.packets);
+    expect(video40k.map((p) => p.sequenceNumber).sort((x, y) => x - y)).toEqual([
+      40_000, 40_001, 40_002, 40_003, 40_004,
+    ]);
+    expect(s.transportCc.lateOrDuplicate).toBe(0);
   });
 
   it('sections sharing a transport share one sequence space; a transport no section uses is forgotten', () => {
@@ -137,15 +182,18 @@ describe('transport-cc through the transceiver binding', () => {
     rtcp.setSections([audio.section, video.section]);
     expect(audio.section.transportKey).toBe(transports.audio);
     expect(video.section.transportKey).toBe(transports.video);
-    // Unbundled: both remote transports number from 1; nothing is a duplicate.
+    // Unbundled, both remote transports number from 1 (separate spaces): nothing is a duplicate.
     for (let i = 0; i < 3; i++) {
       receiveRoutedRtp(audio.t, audio.section, rtcp, rtp(111, 0xaaa, i, 1 + i), i);
       receiveRoutedRtp(video.t, video.section, rtcp, rtp(96, 0xbbb, i, 1 + i), i);
     }
     expect(rtcp.transportCc.lateOrDuplicate).toBe(0);
     rtcp.handleTimeout(200, 0);
-    const senders = twccFeedback(rtcp).map((f) => f.fb.senderSsrc);
-    expect(senders.sort()).toEqual([audio.t.sender.ssrc, video.t.sender.ssrc].sort());
+    const feedback = twccFeedback(rtcp);
+    expect(feedback.every(({ fb }) => fb.packets.every((p) => p.status !== 0))).toBe(true);
+    for (const { fb } of feedback) {
+      expect(fb.senderSsrc).toBe(fb.mediaSsrc === 0xaaa ? audio.t.sender.ssrc : video.t.sender.ssrc);
+    }
     // A bundling renegotiation puts video on the audio transport: one space from then on.
     carrying.set(video.t, transports.audio);
     rtcp.setSections([audio.section, video.section]);
