@@ -121,3 +121,13 @@ export function candidatePortsBySection(sdp: string): number[][] {
 export function connectedTransports(stats: readonly ChromeStats[]): ChromeStats[] {
   return stats.filter((s) => s.type === 'transport' && s.selectedCandidatePairId !== undefined);
 }
+
+/** The id the description gives the transport-wide-cc header extension in its first section using it. */
+export function transportCcExtensionId(sdp: string): number {
+  const m =
+    /a=extmap:(\d+)(?:\/\w+)? http:\/\/www\.ietf\.org\/id\/draft-holmer-rmcat-transport-wide-cc-extensions-01/.exec(
+      sdp,
+    );
+  if (!m) throw new Error('no transport-wide-cc extension in the description');
+  return Number(m[1]);
+}

@@ -1,5 +1,6 @@
-import type { RTCDataChannel, RTCPeerConnection } from '@purertc/peer';
+import type { RTCDataChannel, RTCPeerConnection, RtpPacketEvent } from '@purertc/peer';
 import { RtpTrack } from '@purertc/peer';
+import { parseExtensionElements } from '@purertc/srtp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChromeStats,
@@ -20,6 +21,7 @@ import {
   connectedTransports,
   negotiateUnbundled,
   stopPageAudio,
+  transportCcExtensionId,
   unbundlingPeer,
 } from './unbundled-lab.js';
 
@@ -139,4 +141,46 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
       );
     });
   }
+
+  it("Chrome's transport-wide sequence numbers form one space across its unbundled audio and video transports", async () => {
+    // The fact purertc's transport-cc feedback is built around (transport-cc-receivers.ts): with
+    // such a sender all transports share one feedback generator, nothing counts as a duplicate.
+    await chrome.page.evaluate(() => window.lab.create({ channel: 'boot', media: true }));
+    const pc = unbundlingPeer();
+    ours = pc;
+    const numbers = { audio: [] as number[], video: [] as number[] };
+    let extensionId: number | undefined;
+    let enoughArrived = (): void => {};
+    const enough = new Promise<void>((resolve) => {
+      enoughArrived = resolve;
+    });
+    pc.addEventListener('track', (e) => {
+      const track = (e as unknown as { track: RtpTrack }).track;
+      track.addEventListener('rtp', (ev) => {
+        const ext = (ev as RtpPacketEvent).packet.extension;
+        if (!ext || extensionId === undefined) return;
+        const element = parseExtensionElements(ext.profile, ext.data)?.find((x) => x.id === extensionId);
+        if (element && element.data.length === 2) {
+          numbers[track.kind].push((element.data[0]! << 8) | element.data[1]!);
+        }
+        if (numbers.audio.length >= 30 && numbers.video.length >= 30) enoughArrived();
+      });
+    });
+    const { offer } = await negotiateUnbundled(chrome.page, pc, 'answerer');
+    extensionId = transportCcExtensionId(offer);
+    await bothConnected(chrome.page, pc, 'answerer');
+    const ourTransports = [...(await pc.getStats()).values()].filter((s) => s.type === 'transport');
+    expect(ourTransports).toHaveLength(3);
+    await within(enough, 20_000, '30 numbered packets on each media transport');
+    // No number arrives on both transports, and both transports' numbers fall in one range.
+    const audioNumbers = new Set(numbers.audio);
+    expect(numbers.video.filter((n) => audioNumbers.has(n))).toEqual([]);
+    const span = (xs: number[]) => [Math.min(...xs), Math.max(...xs)] as const;
+    const [audioLow, audioHigh] = span(numbers.audio);
+    const [videoLow, videoHigh] = span(numbers.video);
+    expect(audioLow < videoHigh && videoLow < audioHigh).toBe(true);
+    console.log(
+      `Chrome without BUNDLE: audio numbers ${audioLow}..${audioHigh} (${numbers.audio.length}), video ${videoLow}..${videoHigh} (${numbers.video.length}): one space`,
+    );
+  });
 });
