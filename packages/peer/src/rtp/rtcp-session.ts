@@ -224,23 +224,27 @@ export class RtcpSession {
     const ssrc = mediaSsrc ?? this.#primaryBySection.get(section);
     const inbound = ssrc === undefined ? undefined : this.#inbound.get(ssrc);
     if (ssrc === undefined || !inbound) return false;
-    const sender = this.#senderSsrc();
+    // The section's own SSRC: unbundled, the request leaves on the transport the stream came over.
+    const sender = section.ssrc;
     if (hasFeedback(section, 'nack', 'pli')) {
       inbound.pliCount++;
-      this.#sendFeedback([{ type: 'pli', senderSsrc: sender, mediaSsrc: ssrc }]);
+      this.#sendFeedback([{ type: 'pli', senderSsrc: sender, mediaSsrc: ssrc }], sender);
       return true;
     }
     if (hasFeedback(section, 'ccm', 'fir')) {
       inbound.firCount++;
       inbound.firSequence = (inbound.firSequence + 1) & 0xff;
-      this.#sendFeedback([
-        {
-          type: 'fir',
-          senderSsrc: sender,
-          mediaSsrc: 0,
-          entries: [{ ssrc, sequenceNumber: inbound.firSequence }],
-        },
-      ]);
+      this.#sendFeedback(
+        [
+          {
+            type: 'fir',
+            senderSsrc: sender,
+            mediaSsrc: 0,
+            entries: [{ ssrc, sequenceNumber: inbound.firSequence }],
+          },
+        ],
+        sender,
+      );
       return true;
     }
     return false;
@@ -331,14 +335,12 @@ export class RtcpSession {
       const seqs = inbound.nack.poll(now, this.#rttMs);
       if (seqs.length === 0) continue;
       inbound.nackCount++;
-      this.#sendFeedback([
-        {
-          type: 'nack',
-          senderSsrc: this.#senderSsrc(),
-          mediaSsrc: ssrc,
-          items: nackItemsFromSequences(seqs),
-        },
-      ]);
+      // From the receiving section's SSRC, so that unbundled it leaves on that section's transport.
+      const sender = inbound.section.ssrc;
+      this.#sendFeedback(
+        [{ type: 'nack', senderSsrc: sender, mediaSsrc: ssrc, items: nackItemsFromSequences(seqs) }],
+        sender,
+      );
     }
   }
 
@@ -365,14 +367,38 @@ export class RtcpSession {
     this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
   }
 
+  /**
+   * Unbundled (RFC 9143 not negotiated) each transport is an RTP session of its own (RFC 3550
+   * 3): its compound reports only the streams it carries, and leaves on it (the connection routes
+   * a compound by its first SSRC).
+   */
   #sendReports(now: number, wallClockMs: number): void {
-    this.#queue.push({ type: 'rtcp', packet: serializeRtcp(this.#reportPackets(now, wallClockMs)) });
+    const transports = [...new Set(this.#sections.map((s) => s.transportKey))];
+    if (transports.length <= 1) {
+      this.#queue.push({ type: 'rtcp', packet: serializeRtcp(this.#reportPackets(now, wallClockMs)) });
+      return;
+    }
+    for (const [i, key] of transports.entries()) {
+      const scope = this.#sections.filter((s) => s.transportKey === key);
+      const packets = this.#reportPackets(now, wallClockMs, scope, i === 0);
+      this.#queue.push({ type: 'rtcp', packet: serializeRtcp(packets) });
+    }
   }
 
-  /** RFC 3550 6.4: one SR per SSRC that sent (report blocks on the first), else an RR; then SDES. */
-  #reportPackets(now: number, wallClockMs: number): RtcpPacket[] {
+  /**
+   * RFC 3550 6.4: one SR per SSRC that sent (report blocks on the first), else an RR; then SDES.
+   * `scope` limits it to the streams of those sections; XR and REMB ride only with `extras`.
+   */
+  #reportPackets(
+    now: number,
+    wallClockMs: number,
+    scope: readonly RtcpSection[] = this.#sections,
+    extras = true,
+  ): RtcpPacket[] {
+    const whole = scope === this.#sections;
     const blocks: RtcpReportBlock[] = [];
     for (const inbound of this.#inbound.values()) {
+      if (!whole && !scope.includes(inbound.section)) continue;
       const block = inbound.stats.reportBlock(now);
       if (block && blocks.length < MAX_REPORT_BLOCKS) blocks.push(block);
     }
@@ -380,6 +406,7 @@ export class RtcpSession {
     const ssrcs: number[] = [];
     for (const stream of this.#outbound.values()) {
       if (this.#ended.has(stream.ssrc)) continue;
+      if (!whole && !scope.some((s) => s.ssrc === stream.ssrc)) continue;
       const info = stream.senderInfo(now, wallClockMs);
       if (!info) continue;
       packets.push({
@@ -393,11 +420,12 @@ export class RtcpSession {
     }
     const receiveOnly = packets.length === 0;
     if (receiveOnly) {
-      const ssrc = this.#senderSsrc();
+      const ssrc = whole ? this.#senderSsrc() : (scope[0]?.ssrc ?? this.#senderSsrc());
       packets.push({ type: 'rr', ssrc, reports: blocks, profileExtension: new Uint8Array(0) });
       ssrcs.push(ssrc);
     }
     packets.push(cnameSdes(this.cname, ssrcs));
+    if (!extras) return packets;
     const xrBlocks = this.receiverRtt.blocks(receiveOnly && this.#inbound.size > 0, now, wallClockMs);
     if (xrBlocks.length > 0) packets.push({ type: 'xr', ssrc: ssrcs[0]!, blocks: xrBlocks });
     const remb = this.#remb.packet(this.#senderSsrc(), this.#inbound);
