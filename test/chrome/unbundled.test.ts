@@ -72,6 +72,15 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
     }
   }
 
+  async function pollChromeStats(until: (stats: ChromeStats[]) => boolean): Promise<boolean> {
+    const deadline = performance.now() + 15_000;
+    for (;;) {
+      if (until(await chrome.page.evaluate(() => window.lab.stats()))) return true;
+      if (performance.now() > deadline) return false;
+      await chrome.page.waitForTimeout(250);
+    }
+  }
+
   async function setUp(role: Role): Promise<{ pc: RTCPeerConnection; channel: Promise<RTCDataChannel> }> {
     // Chrome's boot channel (answerer case) opens the data section; its microphone the audio one.
     await chrome.page.evaluate((o) => window.lab.create(o), role === 'answerer' ? { channel: 'boot' } : {});
@@ -135,6 +144,11 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
       expect(ourTransports.map((t) => t.id)).toContain(audioTransport);
       const chromeStats: ChromeStats[] = await chrome.page.evaluate(() => window.lab.stats());
       expect(connectedTransports(chromeStats)).toHaveLength(2);
+      // Our receiver reports about Chrome's microphone reach Chrome over the audio transport.
+      const reported = await pollChromeStats((stats) =>
+        stats.some((x) => x.type === 'remote-inbound-rtp' && x.kind === 'audio'),
+      );
+      expect(reported).toBe(true);
       expect(pc.connectionState).toBe('connected');
       console.log(
         `purertc ${role} without BUNDLE: 2 transports each side; purertc got ${audioReceived} audio packets`,
