@@ -16,6 +16,7 @@ import { OutboundStream } from './outbound-stream.js';
 import { ReceiveStatistics } from './receive-statistics.js';
 import { ReceiverRttExchange } from './receiver-rtt.js';
 import { RembLimits } from './remb-limits.js';
+import { reportCompound } from './report-compound.js';
 import {
   cnameSdes,
   hasFeedback,
@@ -37,8 +38,6 @@ const log = debuglog('purertc:peer');
  */
 export const VIDEO_REPORT_INTERVAL_MS = 1000;
 export const AUDIO_REPORT_INTERVAL_MS = 5000;
-/** RFC 3550 6.4.1: at most 31 report blocks per SR/RR. */
-const MAX_REPORT_BLOCKS = 31;
 
 function cryptoRandom(): number {
   return randomBytes(4).readUInt32BE(0) / 0x1_0000_0000;
@@ -385,10 +384,7 @@ export class RtcpSession {
     }
   }
 
-  /**
-   * RFC 3550 6.4: one SR per SSRC that sent (report blocks on the first), else an RR; then SDES.
-   * `scope` limits it to the streams of those sections; XR and REMB ride only with `extras`.
-   */
+  /** The session's report compound, or (`scope`) one transport's; XR and REMB only with `extras`. */
   #reportPackets(
     now: number,
     wallClockMs: number,
@@ -396,35 +392,18 @@ export class RtcpSession {
     extras = true,
   ): RtcpPacket[] {
     const whole = scope === this.#sections;
-    const blocks: RtcpReportBlock[] = [];
-    for (const inbound of this.#inbound.values()) {
-      if (!whole && !scope.includes(inbound.section)) continue;
-      const block = inbound.stats.reportBlock(now);
-      if (block && blocks.length < MAX_REPORT_BLOCKS) blocks.push(block);
-    }
-    const packets: RtcpPacket[] = [];
-    const ssrcs: number[] = [];
-    for (const stream of this.#outbound.values()) {
-      if (this.#ended.has(stream.ssrc)) continue;
-      if (!whole && !scope.some((s) => s.ssrc === stream.ssrc)) continue;
-      const info = stream.senderInfo(now, wallClockMs);
-      if (!info) continue;
-      packets.push({
-        type: 'sr',
-        ssrc: stream.ssrc,
-        ...info,
-        reports: packets.length === 0 ? blocks : [],
-        profileExtension: new Uint8Array(0),
-      });
-      ssrcs.push(stream.ssrc);
-    }
-    const receiveOnly = packets.length === 0;
-    if (receiveOnly) {
-      const ssrc = whole ? this.#senderSsrc() : (scope[0]?.ssrc ?? this.#senderSsrc());
-      packets.push({ type: 'rr', ssrc, reports: blocks, profileExtension: new Uint8Array(0) });
-      ssrcs.push(ssrc);
-    }
-    packets.push(cnameSdes(this.cname, ssrcs));
+    const inScope = (ssrc: number) => whole || scope.some((s) => s.ssrc === ssrc);
+    const { packets, ssrcs, receiveOnly } = reportCompound(
+      {
+        cname: this.cname,
+        inbound: [...this.#inbound.values()].filter((i) => whole || scope.includes(i.section)),
+        outbound: [...this.#outbound.values()].filter((o) => inScope(o.ssrc)),
+        ended: this.#ended,
+        receiverSsrc: whole ? this.#senderSsrc() : (scope[0]?.ssrc ?? this.#senderSsrc()),
+      },
+      now,
+      wallClockMs,
+    );
     if (!extras) return packets;
     const xrBlocks = this.receiverRtt.blocks(receiveOnly && this.#inbound.size > 0, now, wallClockMs);
     if (xrBlocks.length > 0) packets.push({ type: 'xr', ssrc: ssrcs[0]!, blocks: xrBlocks });
