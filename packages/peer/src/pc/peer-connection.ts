@@ -73,7 +73,7 @@ export interface RTCOfferOptions {
 }
 
 /**
- * W3C webrtc-pc RTCPeerConnection for Node: one bundle transport (ICE + DTLS + SRTP + SCTP) on
+ * W3C webrtc-pc RTCPeerConnection for Node: one transport (ICE + DTLS + SRTP + SCTP) per bundle group on
  * UDP sockets (or the configured driver), JSEP (RFC 9429) over the SDP package.
  */
 export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
