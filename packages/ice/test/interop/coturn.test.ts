@@ -1,6 +1,6 @@
+import { type Coturn, coturnInstalled, startCoturn } from '@purertc/test/coturn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeIceEvent, NodeIceTransport } from '../../src/index.js';
-import { type Coturn, coturnInstalled, startCoturn } from './coturn.js';
 
 function waitFor(t: NodeIceTransport, check: () => boolean, ms: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -22,7 +22,7 @@ function waitFor(t: NodeIceTransport, check: () => boolean, ms: number, what: st
 describe.skipIf(!coturnInstalled())('interop with coturn over loopback', () => {
   let coturn: Coturn;
   beforeAll(async () => {
-    coturn = await startCoturn();
+    coturn = await startCoturn({ tcp: true, tls: true, ipv6: true, relayPorts: [50000, 59999] });
   });
   afterAll(async () => {
     await coturn?.stop();

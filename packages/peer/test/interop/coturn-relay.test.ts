@@ -1,7 +1,7 @@
+import { coturnInstalled, startCoturn } from '@purertc/test/coturn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RTCConfiguration, RTCPeerConnection } from '../../src/index.js';
 import { channelOpen, negotiate, nextChannel, nextMessage, trickle, within } from '../helpers/peers.js';
-import { coturnInstalled, startCoturn } from './coturn.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -43,7 +43,7 @@ async function relayedExchange(
 
 describe.skipIf(!coturnInstalled())('TURN relay through coturn (RFC 8656)', () => {
   it("two relay-only peers connect through coturn's relayed addresses", async () => {
-    const turn = await startCoturn();
+    const turn = await startCoturn({ relayPorts: [40000, 49999] });
     cleanups.push(() => turn.stop());
     const result = await relayedExchange(() => ({
       bindAddresses: ['127.0.0.1'],
@@ -57,7 +57,7 @@ describe.skipIf(!coturnInstalled())('TURN relay through coturn (RFC 8656)', () =
   }, 30_000);
 
   it('TURN over TCP (turn:...?transport=tcp) when coturn has no UDP listener', async () => {
-    const turn = await startCoturn({ udp: false, tcp: true });
+    const turn = await startCoturn({ udp: false, tcp: true, relayPorts: [40000, 49999] });
     cleanups.push(() => turn.stop());
     const result = await relayedExchange(() => ({
       bindAddresses: ['127.0.0.1'],
@@ -75,7 +75,7 @@ describe.skipIf(!coturnInstalled())('TURN relay through coturn (RFC 8656)', () =
   }, 30_000);
 
   it('TURN over TLS (turns:) with a self-signed certificate the driver is told to trust', async () => {
-    const turn = await startCoturn({ udp: false, tls: true });
+    const turn = await startCoturn({ udp: false, tls: true, relayPorts: [40000, 49999] });
     cleanups.push(() => turn.stop());
     const result = await relayedExchange(() => ({
       bindAddresses: ['127.0.0.1'],
@@ -90,7 +90,7 @@ describe.skipIf(!coturnInstalled())('TURN relay through coturn (RFC 8656)', () =
   }, 30_000);
 
   it('turns: to a server whose certificate is not trusted fails with icecandidateerror 701', async () => {
-    const turn = await startCoturn({ udp: false, tls: true });
+    const turn = await startCoturn({ udp: false, tls: true, relayPorts: [40000, 49999] });
     cleanups.push(() => turn.stop());
     const pc = new RTCPeerConnection({
       bindAddresses: ['127.0.0.1'],
