@@ -94,6 +94,7 @@ describe('SACK coalescing (RFC 9260 6.2 every second packet, acknowledged at the
     const sentBefore = p.sent.b;
     const total = 300;
     for (let i = 0; i < total; i++) p.a.send(1, 53, Buffer.alloc(1000, i & 0xff), {}, p.now);
+    p.flush();
     expect(p.runUntil(() => p.messages('b').length === total, 60_000)).toBe(true);
     p.messages('b').forEach((m, i) => {
       expect(m.data.equals(Buffer.alloc(1000, i & 0xff))).toBe(true);
