@@ -1,4 +1,5 @@
-import { PacketParseError, parseExtensionElements, parseRtp } from '@purertc/srtp';
+import { parseExtensionElements } from '@purertc/srtp';
+import { tryParseRtp } from '../rtp/try-parse-rtp.js';
 import { directionReceives } from '../sdp/direction.js';
 import type { MLine } from './jsep/m-line.js';
 import type { RTCRtpTransceiver } from './media/transceiver.js';
@@ -15,13 +16,8 @@ export function routeUnknownSsrc(
   lines: readonly MLine[],
   routing: MediaRouting,
 ): RTCRtpTransceiver | undefined {
-  let parsed: ReturnType<typeof parseRtp>;
-  try {
-    parsed = parseRtp(packet);
-  } catch (e) {
-    if (e instanceof PacketParseError) return undefined;
-    throw e;
-  }
+  const parsed = tryParseRtp(packet);
+  if (!parsed) return undefined;
   const receiving = lines
     .map((l) => l.transceiver)
     .filter(

@@ -1,4 +1,5 @@
-import { PacketParseError, parseRtp, serializeRtp } from '@purertc/srtp';
+import { serializeRtp } from '@purertc/srtp';
+import { tryParseRtp } from './try-parse-rtp.js';
 
 /**
  * A bounded history of the RTP packets one sender put on the wire, indexed by sequence number,
@@ -35,13 +36,8 @@ export function buildRtxPacket(
   original: Uint8Array,
   rtx: { ssrc: number; payloadType: number; sequenceNumber: number },
 ): Uint8Array | undefined {
-  let packet: ReturnType<typeof parseRtp>;
-  try {
-    packet = parseRtp(original);
-  } catch (e) {
-    if (e instanceof PacketParseError) return undefined;
-    throw e;
-  }
+  const packet = tryParseRtp(original);
+  if (!packet) return undefined;
   const payload = new Uint8Array(packet.payload.length + 2);
   payload[0] = packet.sequenceNumber >> 8;
   payload[1] = packet.sequenceNumber & 0xff;
@@ -64,13 +60,8 @@ export function unwrapRtxPacket(
   rtxPacket: Uint8Array,
   original: { ssrc: number; payloadType: number },
 ): Uint8Array | undefined {
-  let packet: ReturnType<typeof parseRtp>;
-  try {
-    packet = parseRtp(rtxPacket);
-  } catch (e) {
-    if (e instanceof PacketParseError) return undefined;
-    throw e;
-  }
+  const packet = tryParseRtp(rtxPacket);
+  if (!packet) return undefined;
   if (packet.payload.length < 2) return undefined;
   return serializeRtp({
     ...packet,

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
-  PacketParseError,
   parseExtensionElements,
-  parseRtp,
   type RtpExtensionElement,
   serializeExtensionElements,
   serializeRtp,
 } from '@purertc/srtp';
 import { invalidModificationError, invalidStateError } from '../../errors.js';
+import { tryParseRtp } from '../../rtp/try-parse-rtp.js';
 import type { SdpCodec } from '../../sdp/codecs.js';
 import { safeDispatch } from '../event-handlers.js';
 import { codecToCapability, EXT_MID, type RTCRtpCodec } from './default-codecs.js';
@@ -200,13 +199,8 @@ export class RTCRtpSender extends EventTarget {
  * are not RTP.
  */
 function withMid(packet: Uint8Array, mid: { id: number; value: Uint8Array }): Buffer | undefined {
-  let parsed: ReturnType<typeof parseRtp>;
-  try {
-    parsed = parseRtp(packet);
-  } catch (e) {
-    if (e instanceof PacketParseError) return undefined;
-    throw e;
-  }
+  const parsed = tryParseRtp(packet);
+  if (!parsed) return undefined;
   const existing: RtpExtensionElement[] = parsed.extension
     ? (parseExtensionElements(parsed.extension.profile, parsed.extension.data) ?? [])
     : [];
