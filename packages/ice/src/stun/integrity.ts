@@ -12,7 +12,11 @@ export class StunIntegrityKey {
   private sha256?: { inner: Hash; outer: Hash };
 
   constructor(key: Uint8Array | string) {
-    this.key = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
+    const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+    // Memory of its own: a small Buffer.from() is a slice of an 8 KiB pool slab, and a key lives
+    // as long as its connection, so it would keep the whole slab alive per connection.
+    this.key = Buffer.allocUnsafeSlow(bytes.length);
+    this.key.set(bytes);
   }
 
   /** RFC 8489 section 9.1: the short-term key is the password itself (after OpaqueString). */
