@@ -12,12 +12,9 @@ import {
   type Role,
   within,
 } from './lab.js';
-import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable } from './launch.js';
+import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
 
-if (!chromiumAvailable) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-}
+requireChromiumInCi();
 
 const SIZES = [0, 1, 16 * 1024, 64 * 1024, 256 * 1024];
 const BIG = 16 * 1024 * 1024;

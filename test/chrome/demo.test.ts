@@ -3,12 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { within } from './lab.js';
-import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable, launchChrome } from './launch.js';
+import { type ChromeSession, chromiumAvailable, launchChrome, requireChromiumInCi } from './launch.js';
 
-if (!chromiumAvailable) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-}
+requireChromiumInCi();
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // The README's screenshot is refreshed on request (UPDATE_SCREENSHOT=1); ordinary runs write it

@@ -1,4 +1,4 @@
-import type { RTCDataChannel, RTCPeerConnection, RtpTrack } from '@purertc/peer';
+import type { RTCPeerConnection, RtpTrack } from '@purertc/peer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DTLS_1_2, DTLS_1_3, readClientHello, X25519_MLKEM768 } from './client-hello.js';
 import {
@@ -6,26 +6,17 @@ import {
   channelOpen,
   connect,
   connectThroughRelay,
+  echoText,
   freshPair,
   launchLab,
   negotiate,
-  nextMessage,
   ROLES,
   type Role,
   within,
 } from './lab.js';
-import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable } from './launch.js';
+import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
 
-if (!chromiumAvailable) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-}
-
-async function echo(ch: RTCDataChannel, text: string): Promise<void> {
-  const reply = within(nextMessage(ch), 10_000, `echo of "${text}"`);
-  ch.send(text);
-  expect(await reply).toBe(text);
-}
+requireChromiumInCi();
 
 describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
   let chrome: ChromeSession;
@@ -67,7 +58,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
       expect(theirs.dtlsRole).toBe('client');
       expect(theirs.tlsVersion).toBe('FEFD');
       await within(channelOpen(ch), 10_000, 'channel open through the relay');
-      await echo(ch, 'after a DTLS 1.3 hello, over DTLS 1.2');
+      await echoText(ch, 'after a DTLS 1.3 hello, over DTLS 1.2');
       const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
       console.log(
         `Chrome ClientHello: ${hello.length} bytes in ${hello.fragments} fragments, versions ${hello.supportedVersions.map(hex).join(',')}, key shares ${hello.keyShareGroups.map(hex).join(',')}, SRTP profiles ${hello.srtpProfiles.map(hex).join(',')} -> ${theirs.tlsVersion} ${theirs.dtlsCipher}`,
@@ -114,7 +105,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
         const ch = pc.createDataChannel('survivor');
         await connect(chrome.page, pc, role);
         await within(channelOpen(ch), 10_000, 'channel open');
-        await echo(ch, 'before restart');
+        await echoText(ch, 'before restart');
         const ufrags = async (): Promise<[string, string]> => [
           String((await ourTransport(pc)).iceLocalUsernameFragment),
           String((await chromeTransport()).iceLocalUsernameFragment),
@@ -144,7 +135,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
           );
           before = await ufrags();
           expect(ch.readyState).toBe('open');
-          await echo(ch, `after restart by ${restarter === 'offerer' ? 'purertc' : 'Chrome'}`);
+          await echoText(ch, `after restart by ${restarter === 'offerer' ? 'purertc' : 'Chrome'}`);
         }
         expect(pc.connectionState).toBe('connected');
       });
@@ -180,7 +171,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
           'a nominated pair of the last generation on both sides',
         );
         expect(ch.readyState).toBe('open');
-        await echo(ch, 'after back-to-back restarts');
+        await echoText(ch, 'after back-to-back restarts');
         expect(pc.connectionState).toBe('connected');
       });
 
@@ -208,7 +199,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
         expect(pc.getTransceivers().map((t) => [t.kind, t.currentDirection])).toEqual([
           ['video', 'recvonly'],
         ]);
-        await echo(ch, 'channel unaffected');
+        await echoText(ch, 'channel unaffected');
       });
     });
   }

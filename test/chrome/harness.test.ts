@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable, launchChrome } from './launch.js';
+import { type ChromeSession, chromiumAvailable, launchChrome, requireChromiumInCi } from './launch.js';
 
-if (!chromiumAvailable) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-}
+requireChromiumInCi();
 
 // What every Chrome interop scenario relies on: Chromium starts headless, and with the loopback
 // flag plus the camera/microphone grant it offers UDP host candidates on loopback only.

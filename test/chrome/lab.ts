@@ -96,7 +96,8 @@ export function waitFor(target: EventTarget, type: string, predicate: () => bool
   });
 }
 
-async function ourCompleteDescription(pc: RTCPeerConnection): Promise<string> {
+/** Our local description once gathering is complete, with only loopback candidates. */
+export async function ourCompleteDescription(pc: RTCPeerConnection): Promise<string> {
   await within(
     waitFor(pc, 'icegatheringstatechange', () => pc.iceGatheringState === 'complete'),
     10_000,
@@ -171,6 +172,14 @@ export function nextMessage(ch: RTCDataChannel): Promise<unknown> {
   return new Promise((resolve) =>
     ch.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true }),
   );
+}
+
+/** Sends `text` and expects the page to send it back (the page echoes every message). */
+export async function echoText(ch: RTCDataChannel, text: string): Promise<void> {
+  const reply = within(nextMessage(ch), 10_000, `echo of "${text}"`);
+  ch.send(text);
+  const got = await reply;
+  if (got !== text) throw new Error(`echo of "${text}" came back as ${JSON.stringify(got)}`);
 }
 
 export function nextChannel(pc: RTCPeerConnection): Promise<RTCDataChannel> {

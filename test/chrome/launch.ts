@@ -14,6 +14,16 @@ export const CHROMIUM_MISSING_MESSAGE = `
 * Install it with:  apt-get install -y chromium
 ************************************************************************`;
 
+/**
+ * At the top of every Chrome test file: in CI a missing Chromium fails the run; elsewhere the
+ * suite is skipped, loudly, with the install command.
+ */
+export function requireChromiumInCi(): void {
+  if (chromiumAvailable) return;
+  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
+  console.warn(CHROMIUM_MISSING_MESSAGE);
+}
+
 /** Flags that let headless Chromium run WebRTC over loopback with fake devices and no network. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

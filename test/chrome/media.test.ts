@@ -2,12 +2,9 @@ import type { RTCPeerConnection } from '@purertc/peer';
 import { RtpTrack } from '@purertc/peer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromeStats, connect, echoRtp, freshPair, launchLab, ROLES, type Role } from './lab.js';
-import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable } from './launch.js';
+import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
 
-if (!chromiumAvailable) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-}
+requireChromiumInCi();
 
 interface Echoed {
   framesDecoded: number;

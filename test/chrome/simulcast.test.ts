@@ -2,12 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { RTCPeerConnection, RtpPacketEvent, RtpTrack } from '@purertc/peer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromeStats, loopbackOnly, ourPeer, waitFor, within } from './lab.js';
-import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable, launchChrome } from './launch.js';
+import { type ChromeSession, chromiumAvailable, launchChrome, requireChromiumInCi } from './launch.js';
 
-if (!chromiumAvailable) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-}
+requireChromiumInCi();
 
 interface SimPage {
   offer(): Promise<string>;

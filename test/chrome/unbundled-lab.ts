@@ -1,6 +1,6 @@
 import { RTCPeerConnection } from '@purertc/peer';
 import type { Page } from 'playwright-core';
-import { type ChromeStats, loopbackOnly, type Role, waitFor, within } from './lab.js';
+import { type ChromeStats, ourCompleteDescription, type Role, waitFor, within } from './lab.js';
 
 /** The description without its `a=group:BUNDLE` lines: an endpoint that does not do BUNDLE. */
 export function withoutBundle(sdp: string): string {
@@ -41,15 +41,6 @@ export async function stopPageAudio(page: Page): Promise<void> {
   });
 }
 
-async function completeDescription(pc: RTCPeerConnection): Promise<string> {
-  await within(
-    waitFor(pc, 'icegatheringstatechange', () => pc.iceGatheringState === 'complete'),
-    10_000,
-    'purertc gathering',
-  );
-  return loopbackOnly(pc.localDescription!.sdp);
-}
-
 /**
  * One non-trickle offer/answer round in which BUNDLE is refused: purertc offering, Chrome sees the
  * offer without its BUNDLE group (so its answer has none); Chrome offering, purertc gets Chrome's
@@ -62,7 +53,7 @@ export async function negotiateUnbundled(
 ): Promise<{ offer: string; answer: string }> {
   if (role === 'offerer') {
     await ours.setLocalDescription(await ours.createOffer());
-    const offer = withoutBundle(await completeDescription(ours));
+    const offer = withoutBundle(await ourCompleteDescription(ours));
     const answer = await within(
       page.evaluate((sdp) => window.lab.answer(sdp), offer),
       10_000,
@@ -80,7 +71,7 @@ export async function negotiateUnbundled(
   );
   await ours.setRemoteDescription({ type: 'offer', sdp: offer });
   await ours.setLocalDescription(await ours.createAnswer());
-  const answer = await completeDescription(ours);
+  const answer = await ourCompleteDescription(ours);
   await within(
     page.evaluate((sdp) => window.lab.accept(sdp), answer),
     10_000,

@@ -6,14 +6,14 @@ import {
   type ChromeStats,
   channelOpen,
   echoRtp,
+  echoText,
   launchLab,
   nextChannel,
-  nextMessage,
   ROLES,
   type Role,
   within,
 } from './lab.js';
-import { CHROMIUM_MISSING_MESSAGE, type ChromeSession, chromiumAvailable } from './launch.js';
+import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
 import {
   addPageAudio,
   bothConnected,
@@ -25,16 +25,7 @@ import {
   unbundlingPeer,
 } from './unbundled-lab.js';
 
-if (!chromiumAvailable) {
-  if (process.env.CI) throw new Error(`Chromium is required in CI.${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-}
-
-async function echo(ch: RTCDataChannel, text: string): Promise<void> {
-  const reply = within(nextMessage(ch), 10_000, `echo of "${text}"`);
-  ch.send(text);
-  expect(await reply).toBe(text);
-}
+requireChromiumInCi();
 
 /**
  * RFC 9143 refused: the offer reaches the answerer without `a=group:BUNDLE`, so the audio section
@@ -123,8 +114,8 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
 
       const ch = await channel;
       await within(channelOpen(ch), 15_000, 'data channel open');
-      await echo(ch, `unbundled hello from purertc ${role}`);
-      await echo(ch, 'x'.repeat(5000));
+      await echoText(ch, `unbundled hello from purertc ${role}`);
+      await echoText(ch, 'x'.repeat(5000));
 
       // RTP: Chrome's microphone reaches our track; our echo of it reaches Chrome.
       await pollChromeAudio(25);
