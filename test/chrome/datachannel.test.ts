@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { RTCDataChannel, RTCDataChannelInit, RTCPeerConnection } from '@purertc/peer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   channelOpen,
   connect,
   freshPair,
-  launchLab,
   nextChannel,
   nextMessage,
   ROLES,
   type Role,
+  useLab,
   within,
 } from './lab.js';
-import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
+import { chromiumAvailable, requireChromiumInCi } from './launch.js';
 
 requireChromiumInCi();
 
@@ -79,23 +79,11 @@ async function echo(ch: RTCDataChannel, data: string | Buffer): Promise<void> {
 }
 
 describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
-  let chrome: ChromeSession;
-  let ours: RTCPeerConnection | undefined;
-  beforeAll(async () => {
-    chrome = await launchLab();
-  });
-  afterEach(async () => {
-    ours?.close();
-    ours = undefined;
-    await chrome.page.evaluate(() => window.lab.close());
-  });
-  afterAll(async () => {
-    await chrome?.close();
-  });
+  const lab = useLab();
 
   async function start(role: Role): Promise<RTCPeerConnection> {
-    ours = await freshPair(chrome, role);
-    return ours;
+    lab.ours = await freshPair(lab.chrome, role);
+    return lab.ours;
   }
 
   for (const role of ROLES) {
@@ -103,13 +91,13 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
       it('every channel kind echoes 0 B to 256 KiB messages, string and binary, with the options Chrome sees', async () => {
         const pc = await start(role);
         const chans = KINDS.map((k) => pc.createDataChannel(k.label, k.init));
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         await within(Promise.all(chans.map(channelOpen)), 10_000, 'channels open');
         for (const [i, k] of KINDS.entries()) {
           const ch = chans[i]!;
           ch.binaryType = 'arraybuffer';
           const info = await within(
-            chrome.page.evaluate((l) => window.lab.channelInfo(l), k.label),
+            lab.chrome.page.evaluate((l) => window.lab.channelInfo(l), k.label),
             5000,
             `Chrome's datachannel event for ${k.label}`,
           );
@@ -132,15 +120,15 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
       it('pre-negotiated channel (negotiated: true, id 7) carries messages both ways', async () => {
         const pc = await start(role);
         const ch = pc.createDataChannel('pre', { negotiated: true, id: 7 });
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         await within(
-          chrome.page.evaluate(() => window.lab.createChannel('pre', { negotiated: true, id: 7 })),
+          lab.chrome.page.evaluate(() => window.lab.createChannel('pre', { negotiated: true, id: 7 })),
           10_000,
           'Chrome pre-negotiated channel open',
         );
         await within(channelOpen(ch), 10_000, 'our pre-negotiated channel open');
         ch.binaryType = 'arraybuffer';
-        expect(await chrome.page.evaluate(() => window.lab.channelInfo('pre'))).toMatchObject({
+        expect(await lab.chrome.page.evaluate(() => window.lab.channelInfo('pre'))).toMatchObject({
           negotiated: true,
           id: 7,
         });
@@ -151,7 +139,7 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
       it('16 MB each way with backpressure: SHA-256 matches, MB/s printed', async () => {
         const pc = await start(role);
         const toChrome = pc.createDataChannel(`sink:${BIG}`);
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         await within(channelOpen(toChrome), 10_000, 'sink open');
         const data = pattern(BIG);
         const expected = createHash('sha256').update(data).digest('hex');
@@ -189,7 +177,7 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
         // Chrome -> purertc through the page's own backpressure loop.
         const incoming = within(nextChannel(pc), 10_000, 'source channel from Chrome');
         const t1 = performance.now();
-        void chrome.page.evaluate((l) => window.lab.createChannel(l), `source:${BIG}`);
+        void lab.chrome.page.evaluate((l) => window.lab.createChannel(l), `source:${BIG}`);
         const fromChrome = await incoming;
         fromChrome.binaryType = 'arraybuffer';
         const received = await within(
@@ -220,7 +208,7 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
       it('50 channels opened at once all echo', async () => {
         const pc = await start(role);
         const first = pc.createDataChannel('c0');
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         const chans = [first, ...Array.from({ length: 49 }, (_, i) => pc.createDataChannel(`c${i + 1}`))];
         await within(Promise.all(chans.map(channelOpen)), 15_000, '50 channels open');
         expect(new Set(chans.map((c) => c.id)).size).toBe(50);
@@ -236,7 +224,7 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
           '50 echoes',
         );
         expect(replies).toEqual(chans.map((c) => `hello from ${c.label}`));
-        const open = await chrome.page.evaluate(() => window.lab.openChannels());
+        const open = await lab.chrome.page.evaluate(() => window.lab.openChannels());
         for (const c of chans) expect(open).toContain(c.label);
       });
 
@@ -245,11 +233,11 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
         const a = pc.createDataChannel('closed-by-us');
         const b = pc.createDataChannel('closed-by-chrome');
         const keep = pc.createDataChannel('keep');
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         await within(Promise.all([a, b, keep].map(channelOpen)), 10_000, 'channels open');
         await echo(a, 'before close');
 
-        const chromeSawIt = chrome.page.evaluate(() => window.lab.channelClosed('closed-by-us'));
+        const chromeSawIt = lab.chrome.page.evaluate(() => window.lab.channelClosed('closed-by-us'));
         a.close();
         await within(chromeSawIt, 10_000, 'Chrome closing the channel we closed');
         await within(
@@ -266,13 +254,13 @@ describe.skipIf(!chromiumAvailable)('data channels with Chromium', () => {
           10_000,
           'purertc seeing the channel Chrome closed',
         );
-        await chrome.page.evaluate(() => window.lab.closeChannel('closed-by-chrome'));
+        await lab.chrome.page.evaluate(() => window.lab.closeChannel('closed-by-chrome'));
         await weSawIt;
         expect(b.readyState).toBe('closed');
 
         expect(keep.readyState).toBe('open');
         await echo(keep, 'still here');
-        expect(await chrome.page.evaluate(() => window.lab.closedChannels())).toEqual(
+        expect(await lab.chrome.page.evaluate(() => window.lab.closedChannels())).toEqual(
           expect.arrayContaining(['closed-by-us', 'closed-by-chrome']),
         );
       });

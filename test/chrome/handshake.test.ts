@@ -1,5 +1,5 @@
 import type { RTCPeerConnection, RtpTrack } from '@purertc/peer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DTLS_1_2, DTLS_1_3, readClientHello, X25519_MLKEM768 } from './client-hello.js';
 import {
   type ChromeStats,
@@ -8,33 +8,21 @@ import {
   connectThroughRelay,
   echoText,
   freshPair,
-  launchLab,
   negotiate,
   ROLES,
   type Role,
+  useLab,
   within,
 } from './lab.js';
-import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
+import { chromiumAvailable, requireChromiumInCi } from './launch.js';
 
 requireChromiumInCi();
 
 describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
-  let chrome: ChromeSession;
-  let ours: RTCPeerConnection | undefined;
-  beforeAll(async () => {
-    chrome = await launchLab();
-  });
-  afterEach(async () => {
-    ours?.close();
-    ours = undefined;
-    await chrome.page.evaluate(() => window.lab.close());
-  });
-  afterAll(async () => {
-    await chrome?.close();
-  });
+  const lab = useLab();
 
   const chromeTransport = async (): Promise<ChromeStats> => {
-    const stats = await chrome.page.evaluate(() => window.lab.stats());
+    const stats = await lab.chrome.page.evaluate(() => window.lab.stats());
     const transports = stats.filter((s) => s.type === 'transport');
     return transports.find((s) => s.selectedCandidatePairId !== undefined) ?? transports[0]!;
   };
@@ -42,11 +30,11 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
     [...(await pc.getStats()).values()].find((s) => s.type === 'transport')!;
 
   it("Chrome's ClientHello (captured on the wire) offers DTLS 1.3 and 1.2 with a post-quantum key share in fragments; 1.2 results", async () => {
-    const pc = await freshPair(chrome, 'offerer', { media: true });
-    ours = pc;
+    const pc = await freshPair(lab.chrome, 'offerer', { media: true });
+    lab.ours = pc;
     pc.addTransceiver('audio', { direction: 'recvonly' });
     const ch = pc.createDataChannel('after-hello');
-    const relay = await connectThroughRelay(chrome.page, pc);
+    const relay = await connectThroughRelay(lab.chrome.page, pc);
     try {
       const hello = readClientHello(relay.fromChrome);
       expect(hello.supportedVersions).toEqual(expect.arrayContaining([DTLS_1_3, DTLS_1_2]));
@@ -71,15 +59,15 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
   for (const role of ROLES) {
     describe(`purertc ${role}`, () => {
       it("DTLS 1.2 is negotiated from Chrome's 1.3+1.2 hello; cipher and SRTP profile agree on both ends", async () => {
-        const pc = await freshPair(chrome, role, { media: true });
-        ours = pc;
+        const pc = await freshPair(lab.chrome, role, { media: true });
+        lab.ours = pc;
         if (role === 'offerer') pc.addTransceiver('audio', { direction: 'recvonly' });
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         // Right after connecting Chrome may still list the unbundled transports of its offer.
         const deadline = performance.now() + 5000;
         let theirs = await chromeTransport();
         while (theirs.dtlsState !== 'connected' && performance.now() < deadline) {
-          await chrome.page.waitForTimeout(100);
+          await lab.chrome.page.waitForTimeout(100);
           theirs = await chromeTransport();
         }
         const mine = await ourTransport(pc);
@@ -100,10 +88,10 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
       });
 
       it('ICE restart offered by purertc and then by Chrome keeps the data channel open', async () => {
-        const pc = await freshPair(chrome, role);
-        ours = pc;
+        const pc = await freshPair(lab.chrome, role);
+        lab.ours = pc;
         const ch = pc.createDataChannel('survivor');
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         await within(channelOpen(ch), 10_000, 'channel open');
         await echoText(ch, 'before restart');
         const ufrags = async (): Promise<[string, string]> => [
@@ -114,7 +102,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
         for (const restarter of ['offerer', 'answerer'] as Role[]) {
           // purertc as `offerer` restarts from our side; as `answerer` Chrome offers the restart.
           if (restarter === 'offerer') pc.restartIce();
-          await negotiate(chrome.page, pc, restarter, { iceRestart: true });
+          await negotiate(lab.chrome.page, pc, restarter, { iceRestart: true });
           await within(
             (async () => {
               for (;;) {
@@ -127,7 +115,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
                 const ourDone = ourPairs.some((p) => p.nominated === true && p.state === 'succeeded');
                 if (now[0] !== before[0] && now[1] !== before[1] && chromeState === 'connected' && ourDone)
                   return;
-                await chrome.page.waitForTimeout(100);
+                await lab.chrome.page.waitForTimeout(100);
               }
             })(),
             15_000,
@@ -143,18 +131,18 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
       // Found by Chrome interop: a restart offered (candidates included) before our side had
       // selected a pair of the previous one wiped the new offer's candidates on our side.
       it('back-to-back ICE restarts, the next offered before the previous one finished, keep the data channel open', async () => {
-        const pc = await freshPair(chrome, role);
-        ours = pc;
+        const pc = await freshPair(lab.chrome, role);
+        lab.ours = pc;
         const ch = pc.createDataChannel('survivor');
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         await within(channelOpen(ch), 10_000, 'channel open');
         const ourUfrag = async () => String((await ourTransport(pc)).iceLocalUsernameFragment);
         const first = await ourUfrag();
         // purertc restarts first, then Chrome at once, then Chrome again: nothing waits in between.
         pc.restartIce();
-        await negotiate(chrome.page, pc, 'offerer', { iceRestart: true });
-        await negotiate(chrome.page, pc, 'answerer', { iceRestart: true });
-        await negotiate(chrome.page, pc, 'answerer', { iceRestart: true });
+        await negotiate(lab.chrome.page, pc, 'offerer', { iceRestart: true });
+        await negotiate(lab.chrome.page, pc, 'answerer', { iceRestart: true });
+        await negotiate(lab.chrome.page, pc, 'answerer', { iceRestart: true });
         const last = await ourUfrag();
         expect(last).not.toBe(first);
         await within(
@@ -164,7 +152,7 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
               const ourPairs = [...(await pc.getStats()).values()].filter((s) => s.type === 'candidate-pair');
               const ourDone = ourPairs.some((p) => p.nominated === true && p.state === 'succeeded');
               if (chromeState === 'connected' && ourDone && (await ourUfrag()) === last) return;
-              await chrome.page.waitForTimeout(100);
+              await lab.chrome.page.waitForTimeout(100);
             }
           })(),
           10_000,
@@ -176,10 +164,10 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
       });
 
       it('renegotiation adds video after a data-only start', async () => {
-        const pc = await freshPair(chrome, role);
-        ours = pc;
+        const pc = await freshPair(lab.chrome, role);
+        lab.ours = pc;
         const ch = pc.createDataChannel('first');
-        await connect(chrome.page, pc, role);
+        await connect(lab.chrome.page, pc, role);
         await within(channelOpen(ch), 10_000, 'channel open');
         expect(pc.getTransceivers()).toHaveLength(0);
 
@@ -192,9 +180,9 @@ describe.skipIf(!chromiumAvailable)('handshake facts with Chromium', () => {
             });
           }),
         );
-        await chrome.page.evaluate(() => window.lab.addCamera());
+        await lab.chrome.page.evaluate(() => window.lab.addCamera());
         if (role === 'offerer') pc.addTransceiver('video', { direction: 'recvonly' });
-        await negotiate(chrome.page, pc, role);
+        await negotiate(lab.chrome.page, pc, role);
         await within(gotVideo, 15_000, '20 video RTP packets from Chrome after renegotiation');
         expect(pc.getTransceivers().map((t) => [t.kind, t.currentDirection])).toEqual([
           ['video', 'recvonly'],

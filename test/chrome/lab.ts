@@ -8,6 +8,7 @@ import {
   RtpTrack,
 } from '@purertc/peer';
 import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ChromeSession, launchChrome } from './launch.js';
 
 /** What `page-peer.js` defines as `window.lab` inside Chromium. */
@@ -61,6 +62,39 @@ export function launchLab(): Promise<ChromeSession> {
 }
 
 /** Rejects after `ms` with a message naming what was awaited; the timer never outlives the wait. */
+/**
+ * One Chromium page for a describe block: launched before its tests, our connection (`lab.ours`)
+ * closed and the page's reset after each test (then `reset`, for what a file adds to the page),
+ * the browser closed after all.
+ */
+export function useLab(reset?: (page: Page) => Promise<void>): {
+  readonly chrome: ChromeSession;
+  ours: RTCPeerConnection | undefined;
+} {
+  let chrome: ChromeSession | undefined;
+  const lab = {
+    get chrome(): ChromeSession {
+      if (!chrome) throw new Error('the Chromium lab is not launched (used outside a test?)');
+      return chrome;
+    },
+    ours: undefined as RTCPeerConnection | undefined,
+  };
+  beforeAll(async () => {
+    chrome = await launchLab();
+  });
+  afterEach(async () => {
+    lab.ours?.close();
+    lab.ours = undefined;
+    if (!chrome) return;
+    await chrome.page.evaluate(() => window.lab.close());
+    await reset?.(chrome.page);
+  });
+  afterAll(async () => {
+    await chrome?.close();
+  });
+  return lab;
+}
+
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

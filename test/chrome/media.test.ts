@@ -1,8 +1,8 @@
 import type { RTCPeerConnection } from '@purertc/peer';
 import { RtpTrack } from '@purertc/peer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChromeStats, connect, echoRtp, freshPair, launchLab, ROLES, type Role } from './lab.js';
-import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
+import { describe, expect, it } from 'vitest';
+import { type ChromeStats, connect, echoRtp, freshPair, ROLES, type Role, useLab } from './lab.js';
+import { chromiumAvailable, requireChromiumInCi } from './launch.js';
 
 requireChromiumInCi();
 
@@ -22,34 +22,22 @@ function echoedFigures(stats: ChromeStats[]): Echoed {
 }
 
 describe.skipIf(!chromiumAvailable)('media with Chromium: purertc echoes the camera and microphone', () => {
-  let chrome: ChromeSession;
-  let ours: RTCPeerConnection | undefined;
-  beforeAll(async () => {
-    chrome = await launchLab();
-  });
-  afterEach(async () => {
-    ours?.close();
-    ours = undefined;
-    await chrome.page.evaluate(() => window.lab.close());
-  });
-  afterAll(async () => {
-    await chrome?.close();
-  });
+  const lab = useLab();
 
   async function pollChrome(until: (e: Echoed) => boolean, what: string): Promise<Echoed> {
     const deadline = performance.now() + 20_000;
     for (;;) {
-      const figures = echoedFigures(await chrome.page.evaluate(() => window.lab.stats()));
+      const figures = echoedFigures(await lab.chrome.page.evaluate(() => window.lab.stats()));
       if (until(figures)) return figures;
       if (performance.now() > deadline)
         throw new Error(`timed out waiting for ${what}: ${JSON.stringify(figures)}`);
-      await chrome.page.waitForTimeout(250);
+      await lab.chrome.page.waitForTimeout(250);
     }
   }
 
   async function setUp(role: Role): Promise<RTCPeerConnection> {
-    const pc = await freshPair(chrome, role, { media: true });
-    ours = pc;
+    const pc = await freshPair(lab.chrome, role, { media: true });
+    lab.ours = pc;
     if (role === 'offerer') {
       // purertc offers sendrecv audio and video; Chrome's camera and microphone take them.
       for (const kind of ['audio', 'video'] as const) {
@@ -77,7 +65,7 @@ describe.skipIf(!chromiumAvailable)('media with Chromium: purertc echoes the cam
         const track = (e as unknown as { track: RtpTrack }).track;
         track.addEventListener('rtp', () => received[track.kind]++);
       });
-      await connect(chrome.page, pc, role);
+      await connect(lab.chrome.page, pc, role);
       expect(pc.getTransceivers().map((t) => [t.kind, t.currentDirection])).toEqual([
         ['audio', 'sendrecv'],
         ['video', 'sendrecv'],

@@ -1,19 +1,19 @@
 import type { RTCDataChannel, RTCPeerConnection, RtpPacketEvent } from '@purertc/peer';
 import { RtpTrack } from '@purertc/peer';
 import { parseExtensionElements } from '@purertc/srtp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ChromeStats,
   channelOpen,
   echoRtp,
   echoText,
-  launchLab,
   nextChannel,
   ROLES,
   type Role,
+  useLab,
   within,
 } from './lab.js';
-import { type ChromeSession, chromiumAvailable, requireChromiumInCi } from './launch.js';
+import { chromiumAvailable, requireChromiumInCi } from './launch.js';
 import {
   addPageAudio,
   bothConnected,
@@ -32,23 +32,10 @@ requireChromiumInCi();
  * and the data section each run ICE, DTLS (and SRTP or SCTP) on a transport of their own.
  */
 describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per m= section', () => {
-  let chrome: ChromeSession;
-  let ours: RTCPeerConnection | undefined;
-  beforeAll(async () => {
-    chrome = await launchLab();
-  });
-  afterEach(async () => {
-    ours?.close();
-    ours = undefined;
-    await chrome.page.evaluate(() => window.lab.close());
-    await stopPageAudio(chrome.page);
-  });
-  afterAll(async () => {
-    await chrome?.close();
-  });
+  const lab = useLab((page) => stopPageAudio(page));
 
   const chromeAudioPackets = async (): Promise<number> => {
-    const stats = await chrome.page.evaluate(() => window.lab.stats());
+    const stats = await lab.chrome.page.evaluate(() => window.lab.stats());
     const inbound = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
     return Number(inbound?.packetsReceived ?? 0);
   };
@@ -59,25 +46,28 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
       const n = await chromeAudioPackets();
       if (n >= atLeast) return n;
       if (performance.now() > deadline) throw new Error(`Chrome received ${n} echoed audio packets`);
-      await chrome.page.waitForTimeout(250);
+      await lab.chrome.page.waitForTimeout(250);
     }
   }
 
   async function pollChromeStats(until: (stats: ChromeStats[]) => boolean): Promise<boolean> {
     const deadline = performance.now() + 15_000;
     for (;;) {
-      if (until(await chrome.page.evaluate(() => window.lab.stats()))) return true;
+      if (until(await lab.chrome.page.evaluate(() => window.lab.stats()))) return true;
       if (performance.now() > deadline) return false;
-      await chrome.page.waitForTimeout(250);
+      await lab.chrome.page.waitForTimeout(250);
     }
   }
 
   async function setUp(role: Role): Promise<{ pc: RTCPeerConnection; channel: Promise<RTCDataChannel> }> {
     // Chrome's boot channel (answerer case) opens the data section; its microphone the audio one.
-    await chrome.page.evaluate((o) => window.lab.create(o), role === 'answerer' ? { channel: 'boot' } : {});
-    await addPageAudio(chrome.page);
+    await lab.chrome.page.evaluate(
+      (o) => window.lab.create(o),
+      role === 'answerer' ? { channel: 'boot' } : {},
+    );
+    await addPageAudio(lab.chrome.page);
     const pc = unbundlingPeer();
-    ours = pc;
+    lab.ours = pc;
     if (role === 'offerer') {
       echoRtp(pc, pc.addTransceiver(new RtpTrack('audio'), { direction: 'sendrecv' }));
       return { pc, channel: Promise.resolve(pc.createDataChannel('unbundled-echo')) };
@@ -101,7 +91,7 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
         const track = (e as unknown as { track: RtpTrack }).track;
         track.addEventListener('rtp', () => audioReceived++);
       });
-      const { offer, answer } = await negotiateUnbundled(chrome.page, pc, role);
+      const { offer, answer } = await negotiateUnbundled(lab.chrome.page, pc, role);
       for (const sdp of [offer, answer]) {
         expect(sdp).not.toMatch(/a=group:BUNDLE/);
         // Two sections, each with candidates on a port of its own.
@@ -110,7 +100,7 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
         expect(ports.every((p) => p.length > 0)).toBe(true);
         expect(new Set(ports.flat()).size).toBe(ports.flat().length);
       }
-      await bothConnected(chrome.page, pc, role);
+      await bothConnected(lab.chrome.page, pc, role);
 
       const ch = await channel;
       await within(channelOpen(ch), 15_000, 'data channel open');
@@ -133,7 +123,7 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
       const audioTransport = ourStats.find((s) => s.type === 'outbound-rtp')?.transportId;
       expect(audioTransport).toBeDefined();
       expect(ourTransports.map((t) => t.id)).toContain(audioTransport);
-      const chromeStats: ChromeStats[] = await chrome.page.evaluate(() => window.lab.stats());
+      const chromeStats: ChromeStats[] = await lab.chrome.page.evaluate(() => window.lab.stats());
       expect(connectedTransports(chromeStats)).toHaveLength(2);
       // Our receiver reports about Chrome's microphone reach Chrome over the audio transport.
       const reported = await pollChromeStats((stats) =>
@@ -150,9 +140,9 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
   it("Chrome's transport-wide sequence numbers form one space across its unbundled audio and video transports", async () => {
     // The fact purertc's transport-cc feedback is built around (transport-cc-receivers.ts): with
     // such a sender all transports share one feedback generator, nothing counts as a duplicate.
-    await chrome.page.evaluate(() => window.lab.create({ channel: 'boot', media: true }));
+    await lab.chrome.page.evaluate(() => window.lab.create({ channel: 'boot', media: true }));
     const pc = unbundlingPeer();
-    ours = pc;
+    lab.ours = pc;
     const numbers = { audio: [] as number[], video: [] as number[] };
     let extensionId: number | undefined;
     let enoughArrived = (): void => {};
@@ -171,9 +161,9 @@ describe.skipIf(!chromiumAvailable)('Chromium without BUNDLE: one transport per 
         if (numbers.audio.length >= 30 && numbers.video.length >= 30) enoughArrived();
       });
     });
-    const { offer } = await negotiateUnbundled(chrome.page, pc, 'answerer');
+    const { offer } = await negotiateUnbundled(lab.chrome.page, pc, 'answerer');
     extensionId = transportCcExtensionId(offer);
-    await bothConnected(chrome.page, pc, 'answerer');
+    await bothConnected(lab.chrome.page, pc, 'answerer');
     const ourTransports = [...(await pc.getStats()).values()].filter((s) => s.type === 'transport');
     expect(ourTransports).toHaveLength(3);
     await within(enough, 20_000, '30 numbered packets on each media transport');
