@@ -38,6 +38,23 @@ interface Layer {
   ssrcs: Set<number>;
 }
 
+/** Counts, per rid, the packets and SSRCs each layer track of `pc` receives. */
+function countLayers(pc: RTCPeerConnection): { layers: Map<string, Layer>; tracks: RtpTrack[] } {
+  const layers = new Map<string, Layer>();
+  const tracks: RtpTrack[] = [];
+  pc.addEventListener('track', (e) => {
+    const track = (e as unknown as { track: RtpTrack }).track;
+    tracks.push(track);
+    const layer: Layer = { packets: 0, ssrcs: new Set() };
+    layers.set(track.rid ?? '', layer);
+    track.addEventListener('rtp', (ev) => {
+      layer.packets++;
+      layer.ssrcs.add((ev as RtpPacketEvent).packet.ssrc);
+    });
+  });
+  return { layers, tracks };
+}
+
 describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into purertc', () => {
   let chrome: ChromeSession;
   let ours: RTCPeerConnection | undefined;
@@ -57,18 +74,7 @@ describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into p
   async function connect(mungeOffer: (sdp: string) => string = (s) => s) {
     const pc = ourPeer();
     ours = pc;
-    const layers = new Map<string, Layer>();
-    const tracks: RtpTrack[] = [];
-    pc.addEventListener('track', (e) => {
-      const track = (e as unknown as { track: RtpTrack }).track;
-      tracks.push(track);
-      const layer: Layer = { packets: 0, ssrcs: new Set() };
-      layers.set(track.rid ?? '', layer);
-      track.addEventListener('rtp', (ev) => {
-        layer.packets++;
-        layer.ssrcs.add((ev as RtpPacketEvent).packet.ssrc);
-      });
-    });
+    const { layers, tracks } = countLayers(pc);
     const offer = mungeOffer(
       await within(
         chrome.page.evaluate(() => window.sim.offer()),
@@ -229,18 +235,7 @@ describe.skipIf(!chromiumAvailable)('simulcast from Chromium (rids q/h/f) into p
   it('purertc offers a=simulcast:recv (transceiver.setSimulcastReceive) and Chrome answers sending the layers', async () => {
     const pc = ourPeer();
     ours = pc;
-    const layers = new Map<string, Layer>();
-    const tracks: RtpTrack[] = [];
-    pc.addEventListener('track', (e) => {
-      const track = (e as unknown as { track: RtpTrack }).track;
-      tracks.push(track);
-      const layer: Layer = { packets: 0, ssrcs: new Set() };
-      layers.set(track.rid ?? '', layer);
-      track.addEventListener('rtp', (ev) => {
-        layer.packets++;
-        layer.ssrcs.add((ev as RtpPacketEvent).packet.ssrc);
-      });
-    });
+    const { layers, tracks } = countLayers(pc);
     const t = pc.addTransceiver('video', { direction: 'recvonly' });
     t.setSimulcastReceive(['q', 'h', 'f']);
     await pc.setLocalDescription(await pc.createOffer());
