@@ -1,6 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import {
+  insideTestNamespace,
+  ipv6UnavailableOnLoopback,
+  listenMdnsV6Group,
+  routeMdnsToLoopback,
+} from '@purertc/test/netns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DnsType,
@@ -15,30 +18,14 @@ import {
  * network namespace `scripts/in-netns.ts` creates (only `lo` exists there), where multicast is
  * switched on for `lo` and 224.0.0.0/4 (and ff02::fb) routed to it: nothing can leave this machine.
  */
-const inside = process.env.PURERTC_NETNS === 'inside';
+const inside = insideTestNamespace;
 const reason = inside
   ? ''
   : 'mDNS multicast test skipped: runs only inside the private network namespace (PURERTC_NETNS=inside, see scripts/in-netns.ts)';
 if (!inside) console.log(reason);
 
-/** Why the IPv6 group cannot work here, or '' when lo has IPv6. */
-function ipv6Unavailable(): string {
-  try {
-    const disabled = readFileSync('/proc/sys/net/ipv6/conf/lo/disable_ipv6', 'utf8').trim();
-    return disabled === '0' ? '' : 'IPv6 is disabled on lo (net.ipv6.conf.lo.disable_ipv6=1)';
-  } catch {
-    return 'this kernel has no IPv6 (/proc/sys/net/ipv6/conf/lo missing)';
-  }
-}
-const noIpv6 = inside ? ipv6Unavailable() : '';
+const noIpv6 = inside ? ipv6UnavailableOnLoopback() : '';
 if (noIpv6) console.log(`mDNS IPv6 multicast test skipped: ${noIpv6}`);
-
-function onlyLoopback(): boolean {
-  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  return links.length === 1 && /^\d+: lo:/.test(links[0]!);
-}
 
 function waitFor(what: string, done: () => boolean, subscribe: (check: () => void) => void, ms: number) {
   return new Promise<void>((resolve, reject) => {
@@ -86,10 +73,7 @@ async function connectByPublishedName(a: NodeIceTransport, b: NodeIceTransport):
 
 describe.skipIf(!inside)('mDNS over real multicast on loopback (private network namespace)', () => {
   beforeAll(() => {
-    // Refuse to touch anything unless this really is the namespace with nothing but lo.
-    if (!onlyLoopback()) throw new Error('PURERTC_NETNS=inside but interfaces other than lo exist');
-    execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
-    execFileSync('ip', ['route', 'replace', '224.0.0.0/4', 'dev', 'lo']);
+    routeMdnsToLoopback(4);
   });
   // The route stays: the namespace ends with the run, and packages/peer's mDNS test, which may
   // run at the same time in the same namespace, routes the group the same way and needs it.
@@ -119,38 +103,17 @@ describe.skipIf(!inside)('mDNS over real multicast on loopback (private network 
   });
 });
 
-/** Joins ff02::fb on lo beside the transports (port 5353 is shared) and keeps every datagram. */
-function listenV6Group(): Promise<{ socket: Socket; seen: Buffer[] }> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: 'udp6', reuseAddr: true, ipv6Only: true });
-    const seen: Buffer[] = [];
-    socket.once('error', reject);
-    socket.on('message', (msg) => seen.push(msg));
-    socket.bind(5353, '::', () => {
-      socket.addMembership('ff02::fb', '::%lo');
-      resolve({ socket, seen });
-    });
-  });
-}
-
 describe.skipIf(!inside || noIpv6 !== '')(
   'mDNS over real IPv6 multicast (ff02::fb) on loopback (private network namespace)',
   () => {
     beforeAll(() => {
-      if (!onlyLoopback()) throw new Error('PURERTC_NETNS=inside but interfaces other than lo exist');
-      execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
-      // A plain or `multicast` route for ff02::/16 via lo is accepted by `ip` but Linux turns
-      // every route through lo that is not local, anycast or ::1 into a reject route: sends then
-      // succeed for the caller and die silently (Ip6OutNoRoutes counts them, nothing arrives).
-      // A `local` route delivers the group's datagrams back up the stack to the sockets that
-      // joined it on lo, which is what a link with one host needs.
-      execFileSync('ip', ['-6', 'route', 'replace', 'local', 'ff02::fb', 'dev', 'lo', 'table', 'local']);
+      routeMdnsToLoopback(6);
     });
     // The route stays, like 224.0.0.0/4 above: packages/peer's IPv6 lookup test may run at the
     // same time in the same namespace and needs it; the namespace ends with the run.
 
     it('an IPv6 host candidate published as <uuid>.local resolves through an AAAA answer on ff02::fb', async () => {
-      const group = await listenV6Group();
+      const group = await listenMdnsV6Group();
       // With IPv4 off neither transport opens an IPv4 mDNS socket: only ff02::fb can carry the name.
       const a = new NodeIceTransport({
         controlling: true,

@@ -1,7 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { DnsType, parseDnsMessage } from '@purertc/ice';
+import {
+  insideTestNamespace,
+  ipv6UnavailableOnLoopback,
+  listenMdnsV6Group,
+  routeMdnsToLoopback,
+} from '@purertc/test/netns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HostnameLookup } from '../../src/node/hostname-lookup.js';
 import { within } from '../helpers/peers.js';
@@ -11,63 +14,21 @@ import { within } from '../helpers/peers.js';
  * private network namespace `scripts/in-netns.ts` creates (only `lo` exists there): nothing can
  * leave this machine.
  */
-const inside = process.env.PURERTC_NETNS === 'inside';
+const inside = insideTestNamespace;
 if (!inside) console.log('peer mDNS IPv6 test skipped: runs only inside the private network namespace');
 
-function ipv6Unavailable(): string {
-  try {
-    const disabled = readFileSync('/proc/sys/net/ipv6/conf/lo/disable_ipv6', 'utf8').trim();
-    return disabled === '0' ? '' : 'IPv6 is disabled on lo (net.ipv6.conf.lo.disable_ipv6=1)';
-  } catch {
-    return 'this kernel has no IPv6 (/proc/sys/net/ipv6/conf/lo missing)';
-  }
-}
-const noIpv6 = inside ? ipv6Unavailable() : '';
+const noIpv6 = inside ? ipv6UnavailableOnLoopback() : '';
 if (noIpv6) console.log(`peer mDNS IPv6 test skipped: ${noIpv6}`);
-
-function onlyLoopback(): boolean {
-  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  return links.length === 1 && /^\d+: lo:/.test(links[0]!);
-}
-
-/**
- * Linux turns a plain route for ff02::/16 through lo into a reject route; a `local` route hands
- * the group's datagrams back to the sockets that joined it on lo (see packages/ice's mDNS test).
- * `replace` is idempotent, and the route is left in place: the ice package's test may run in the
- * same namespace at the same time and sets (and removes) the same route.
- */
-function routeV6GroupToLoopback(): void {
-  execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
-  execFileSync('ip', ['-6', 'route', 'replace', 'local', 'ff02::fb', 'dev', 'lo', 'table', 'local']);
-}
-
-/** Joins ff02::fb on lo beside the lookups (port 5353 is shared) and keeps every datagram. */
-function listenV6Group(): Promise<{ socket: Socket; seen: Buffer[] }> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: 'udp6', reuseAddr: true, ipv6Only: true });
-    const seen: Buffer[] = [];
-    socket.once('error', reject);
-    socket.on('message', (msg) => seen.push(msg));
-    socket.bind(5353, '::', () => {
-      socket.addMembership('ff02::fb', '::%lo');
-      resolve({ socket, seen });
-    });
-  });
-}
 
 describe.skipIf(!inside || noIpv6 !== '')('HostnameLookup over IPv6 multicast (ff02::fb) on loopback', () => {
   beforeAll(() => {
-    // Refuse to touch anything unless this really is the namespace with nothing but lo.
-    if (!onlyLoopback()) throw new Error('PURERTC_NETNS=inside but interfaces other than lo exist');
-    routeV6GroupToLoopback();
+    routeMdnsToLoopback(6);
   });
 
   it('a name published with IPv4 off resolves to its IPv6 address through an AAAA answer on ff02::fb', async () => {
-    // Another test file may remove the shared route when it finishes: set it again right here.
-    routeV6GroupToLoopback();
-    const group = await listenV6Group();
+    // Idempotent; kept in case another file's setup ran differently.
+    routeMdnsToLoopback(6);
+    const group = await listenMdnsV6Group();
     // With IPv4 off neither side opens a 224.0.0.251 socket: only ff02::fb can carry the name.
     const responder = new HostnameLookup({ ipv4: false });
     const asker = new HostnameLookup({ ipv4: false });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { insideTestNamespace, routeMdnsToLoopback } from '@purertc/test/netns';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RTCPeerConnection } from '../../src/index.js';
 import { channelOpen, LOOPBACK, nextChannel, nextMessage, waitFor, within } from '../helpers/peers.js';
@@ -8,20 +8,8 @@ import { channelOpen, LOOPBACK, nextChannel, nextMessage, waitFor, within } from
  * namespace `scripts/in-netns.ts` creates (only `lo` exists there), where multicast is switched on
  * for `lo` and 224.0.0.0/4 routed to it: nothing can leave this machine.
  */
-const inside = process.env.PURERTC_NETNS === 'inside';
+const inside = insideTestNamespace;
 if (!inside) console.log('mDNS peer test skipped: runs only inside the private network namespace');
-
-function onlyLoopback(): boolean {
-  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  return links.length === 1 && /^\d+: lo:/.test(links[0]!);
-}
-
-function routeMulticastToLoopback(): void {
-  execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
-  execFileSync('ip', ['route', 'replace', '224.0.0.0/4', 'dev', 'lo']);
-}
 
 const open: RTCPeerConnection[] = [];
 afterEach(() => {
@@ -54,14 +42,12 @@ describe('mDNS host candidates (draft-ietf-mmusic-mdns-ice-candidates)', () => {
 
   describe.skipIf(!inside)('over real multicast on loopback (private network namespace)', () => {
     beforeAll(() => {
-      // Refuse to touch anything unless this really is the namespace with nothing but lo.
-      if (!onlyLoopback()) throw new Error('PURERTC_NETNS=inside but interfaces other than lo exist');
-      routeMulticastToLoopback();
+      routeMdnsToLoopback(4);
     });
 
     it('a publishes <uuid>.local names; b resolves them and the two connect', async () => {
-      // Another test file may remove the shared route when it finishes: set it again right here.
-      routeMulticastToLoopback();
+      // Idempotent; kept in case another file's setup ran differently.
+      routeMdnsToLoopback(4);
       const a = new RTCPeerConnection({ ...LOOPBACK, mdnsHostnames: true });
       const b = new RTCPeerConnection(LOOPBACK);
       open.push(a, b);
