@@ -1,21 +1,7 @@
 import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
 import { StunClass, StunMessage } from '../src/index.js';
-import { SimIceEndpoint, signal } from './support/sim-agent.js';
-
-function seeded(seed: number): (n: number) => Uint8Array {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      out[i] = x & 0xff;
-    }
-    return out;
-  };
-}
+import { SimIceEndpoint, seeded, signal } from './support/sim-agent.js';
 
 interface SentRequest {
   at: number;

@@ -213,3 +213,18 @@ export function addStunServer(net: SimNetwork, address: string, port = 3478): { 
   );
   return { host: address, port };
 }
+
+/** A deterministic random source (xorshift32) for agents in simulation tests. */
+export function seeded(seed: number): (n: number) => Uint8Array {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      out[i] = x & 0xff;
+    }
+    return out;
+  };
+}
