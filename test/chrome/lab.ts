@@ -1,5 +1,4 @@
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import {
   type RTCDataChannel,
   RTCPeerConnection,
@@ -9,7 +8,7 @@ import {
 } from '@purertc/peer';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type ChromeSession, launchChrome } from './launch.js';
+import { type ChromeSession, launchChrome, scriptPage } from './launch.js';
 
 /** What `page-peer.js` defines as `window.lab` inside Chromium. */
 export interface PageLab {
@@ -54,8 +53,7 @@ declare global {
 export type Role = 'offerer' | 'answerer';
 export const ROLES: readonly Role[] = ['offerer', 'answerer'];
 
-const PAGE_SCRIPT = readFileSync(new URL('./page-peer.js', import.meta.url), 'utf8');
-const LAB_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>purertc lab</title></head><body><script>${PAGE_SCRIPT}</script></body></html>`;
+const LAB_HTML = scriptPage('purertc lab', 'page-peer.js');
 
 export function launchLab(): Promise<ChromeSession> {
   return launchChrome({ html: LAB_HTML });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,14 @@ export interface ChromeSession {
   /** `http://127.0.0.1:<port>`, the page's origin. */
   origin: string;
   close(): Promise<void>;
+}
+
+/**
+ * A page that runs `page-common.js`, then `script` (a file next to this one, e.g. page-peer.js).
+ */
+export function scriptPage(title: string, script: string): string {
+  const read = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><script>${read('page-common.js')}</script><script>${read(script)}</script></body></html>`;
 }
 
 const BLANK_PAGE =

@@ -11,20 +11,9 @@ window.lab = (() => {
   const waiters = new Map();
   const mediaStats = { stream: null };
 
-  const isLoopback = (line) => /^(127\.|::1$)/.test(line.split(' ')[4] ?? '');
-  const loopbackOnly = (sdp) =>
-    sdp
-      .split('\r\n')
-      .filter((l) => !l.startsWith('a=candidate:') || isLoopback(l))
-      .join('\r\n');
+  const { loopbackOnly } = window.pageCommon;
 
-  const gathered = () =>
-    new Promise((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') resolve();
-      });
-    });
+  const gathered = () => window.pageCommon.gathered(pc);
 
   const ufragOf = (sdp) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
   /**

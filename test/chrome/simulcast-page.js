@@ -3,19 +3,8 @@
 window.sim = (() => {
   let pc = null;
   let stream = null;
-  const isLoopback = (line) => /^(127\.|::1$)/.test(line.split(' ')[4] ?? '');
-  const loopbackOnly = (sdp) =>
-    sdp
-      .split('\r\n')
-      .filter((l) => !l.startsWith('a=candidate:') || isLoopback(l))
-      .join('\r\n');
-  const gathered = () =>
-    new Promise((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') resolve();
-      });
-    });
+  const { loopbackOnly } = window.pageCommon;
+  const gathered = () => window.pageCommon.gathered(pc);
   return {
     /** Chrome's offer with `sendEncodings` q/h/f; the fake camera at 1280x720 so every layer is sent. */
     async offer() {

@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { RTCPeerConnection, RtpPacketEvent, RtpTrack } from '@purertc/peer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromeStats, loopbackOnly, ourPeer, waitFor, within } from './lab.js';
-import { type ChromeSession, chromiumAvailable, launchChrome, requireChromiumInCi } from './launch.js';
+import {
+  type ChromeSession,
+  chromiumAvailable,
+  launchChrome,
+  requireChromiumInCi,
+  scriptPage,
+} from './launch.js';
 
 requireChromiumInCi();
 
@@ -21,8 +26,7 @@ declare global {
   }
 }
 
-const SCRIPT = readFileSync(new URL('./simulcast-page.js', import.meta.url), 'utf8');
-const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>purertc simulcast</title></head><body><script>${SCRIPT}</script></body></html>`;
+const HTML = scriptPage('purertc simulcast', 'simulcast-page.js');
 const TWCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
 /** Drops transport-cc (extension and feedback) from an SDP, so neither side negotiates it. */
