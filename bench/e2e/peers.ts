@@ -160,20 +160,62 @@ function w3cChannel(ch: W3cChannel, pollLow = false): Promise<Channel> {
 }
 
 function w3cPeer(pc: W3cPeerConnection, opts: PeerOptions, pollLow = false): Peer {
+  return jsepPeer(pc, opts, {
+    onGatheringComplete: (cb) => {
+      pc.onicegatheringstatechange = () => {
+        if (pc.iceGatheringState === 'complete') cb();
+      };
+    },
+    onCandidate: (cb) => {
+      pc.onicecandidate = (e) => {
+        if (e.candidate) cb(e.candidate.candidate, e.candidate.sdpMid);
+      };
+    },
+    onRemoteChannel: (cb) => {
+      pc.ondatachannel = (e) => cb(w3cChannel(e.channel, pollLow));
+    },
+    createChannel: () => w3cChannel(pc.createDataChannel('bench'), pollLow),
+    close: () => pc.close(),
+  });
+}
+
+/** What the W3C-shaped stacks and werift share for offer/answer. */
+interface JsepConnection {
+  iceGatheringState: string;
+  localDescription: { type: string; sdp: string } | null | undefined;
+  remoteDescription: unknown;
+  createOffer(): Promise<{ type: string; sdp: string }>;
+  createAnswer(): Promise<{ type: string; sdp: string }>;
+  setLocalDescription(d: { type: string; sdp: string }): Promise<unknown>;
+  setRemoteDescription(d: { type: string; sdp: string }): Promise<unknown>;
+  addIceCandidate(c: { candidate: string; sdpMid: string }): Promise<void>;
+}
+
+/** How one stack reports gathering, candidates and channels. */
+interface StackEvents {
+  onGatheringComplete(cb: () => void): void;
+  onCandidate(cb: (candidate: string, mid: string | null | undefined) => void): void;
+  onRemoteChannel(cb: (channel: Promise<Channel>) => void): void;
+  createChannel(): Promise<Channel>;
+  close(): void;
+}
+
+/**
+ * The signalling every stack goes through: trickle sends the description at once and loopback
+ * candidates as they come, non-trickle waits for gathering and sends loopback candidates only;
+ * candidates that arrive before the remote description wait for it.
+ */
+function jsepPeer(pc: JsepConnection, opts: PeerOptions, stack: StackEvents): Peer {
   let resolveChannel: (c: Promise<Channel>) => void = () => {};
   const channel = new Promise<Channel>((r) => {
     resolveChannel = r;
   });
   const early: Signal[] = [];
-  const gathered = new Promise<void>((resolve) => {
-    pc.onicegatheringstatechange = () => {
-      if (pc.iceGatheringState === 'complete') resolve();
-    };
+  const gathered = new Promise<void>((resolve) => stack.onGatheringComplete(resolve));
+  stack.onCandidate((candidate, mid) => {
+    if (!opts.trickle || !isLoopbackUdp(candidate)) return;
+    opts.onSignal({ kind: 'candidate', candidate, mid: mid ?? '0' });
   });
-  pc.onicecandidate = (e) => {
-    if (!opts.trickle || !e.candidate || !isLoopbackUdp(e.candidate.candidate)) return;
-    opts.onSignal({ kind: 'candidate', candidate: e.candidate.candidate, mid: e.candidate.sdpMid ?? '0' });
-  };
   const describe = async (): Promise<void> => {
     if (!opts.trickle && pc.iceGatheringState !== 'complete') await gathered;
     const d = pc.localDescription!;
@@ -183,11 +225,11 @@ function w3cPeer(pc: W3cPeerConnection, opts: PeerOptions, pollLow = false): Pee
       sdp: opts.trickle ? d.sdp : loopbackOnly(d.sdp),
     });
   };
-  if (!opts.offerer) pc.ondatachannel = (e) => resolveChannel(w3cChannel(e.channel, pollLow));
+  if (!opts.offerer) stack.onRemoteChannel(resolveChannel);
   return {
     channel,
     async start() {
-      resolveChannel(w3cChannel(pc.createDataChannel('bench'), pollLow));
+      resolveChannel(stack.createChannel());
       await pc.setLocalDescription(await pc.createOffer());
       await describe();
     },
@@ -204,7 +246,7 @@ function w3cPeer(pc: W3cPeerConnection, opts: PeerOptions, pollLow = false): Pee
         await describe();
       }
     },
-    close: () => pc.close(),
+    close: () => stack.close(),
   };
 }
 
@@ -271,54 +313,25 @@ async function weriftPeer(opts: PeerOptions): Promise<Peer> {
     iceUseIpv6: false,
     iceAdditionalHostAddresses: ['127.0.0.1'],
   });
-  let resolveChannel: (c: Promise<Channel>) => void = () => {};
-  const channel = new Promise<Channel>((r) => {
-    resolveChannel = r;
-  });
-  const early: Signal[] = [];
-  const gathered = new Promise<void>((resolve) => {
-    pc.iceGatheringStateChange.subscribe((s) => {
-      if (s === 'complete') resolve();
-    });
-  });
-  pc.onIceCandidate.subscribe((c) => {
-    if (!opts.trickle || !c?.candidate || !isLoopbackUdp(c.candidate)) return;
-    opts.onSignal({ kind: 'candidate', candidate: c.candidate, mid: c.sdpMid ?? '0' });
-  });
-  const describe = async (): Promise<void> => {
-    if (!opts.trickle && pc.iceGatheringState !== 'complete') await gathered;
-    const d = pc.localDescription!;
-    opts.onSignal({
-      kind: 'description',
-      type: d.type as 'offer',
-      sdp: opts.trickle ? d.sdp : loopbackOnly(d.sdp),
-    });
-  };
-  if (!opts.offerer) pc.onDataChannel.subscribe((ch) => resolveChannel(weriftChannel(ch)));
-  return {
-    channel,
-    async start() {
-      resolveChannel(weriftChannel(pc.createDataChannel('bench')));
-      await pc.setLocalDescription(await pc.createOffer());
-      await describe();
+  return jsepPeer(pc, opts, {
+    onGatheringComplete: (cb) => {
+      pc.iceGatheringStateChange.subscribe((state) => {
+        if (state === 'complete') cb();
+      });
     },
-    async handle(s) {
-      if (s.kind === 'candidate') {
-        if (!pc.remoteDescription) early.push(s);
-        else await pc.addIceCandidate({ candidate: s.candidate, sdpMid: s.mid });
-        return;
-      }
-      await pc.setRemoteDescription({ type: s.type, sdp: s.sdp });
-      for (const c of early.splice(0)) await (this as Peer).handle(c);
-      if (s.type === 'offer') {
-        await pc.setLocalDescription(await pc.createAnswer());
-        await describe();
-      }
+    onCandidate: (cb) => {
+      pc.onIceCandidate.subscribe((c) => {
+        if (c?.candidate) cb(c.candidate, c.sdpMid);
+      });
     },
+    onRemoteChannel: (cb) => {
+      pc.onDataChannel.subscribe((ch) => cb(weriftChannel(ch)));
+    },
+    createChannel: () => weriftChannel(pc.createDataChannel('bench')),
     close: () => {
       pc.close().catch(() => {});
     },
-  };
+  });
 }
 
 // ---- node-datachannel (native API, not its polyfill) ----
