@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 
 /** Where a benchmark ran: written beside latest.json so a report can say what the numbers mean. */
