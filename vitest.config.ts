@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const packages = ['ice', 'dtls', 'srtp', 'sctp', 'peer'] as const;
+const packages = ['common', 'ice', 'dtls', 'srtp', 'sctp', 'peer'] as const;
 
 // One vitest project per workspace, so `vitest run --project srtp` runs one package's tests.
 export default defineConfig({

@@ -8,9 +8,9 @@
  *   npx tsx packages/srtp/bench/gcm-floor.ts            (PAYLOAD=1200 by default)
  */
 import { createCipheriv, createDecipheriv, createSecretKey } from 'node:crypto';
+import { Ghash } from '@purertc/common';
 import { RtpPacket, SrtpSession } from 'werift';
 import { SrtpContext } from '../src/index.js';
-import { Ghash } from '../src/srtp/ghash.js';
 
 const PAYLOAD = Number(process.env.PAYLOAD ?? 1200);
 const N = Number(process.env.N ?? 2000);

@@ -1,8 +1,8 @@
 import { endianness } from 'node:os';
+import { Ghash } from '@purertc/common';
 import { AesGcmTransform } from './aes-gcm-transform.js';
 import { CounterKeystream } from './counter-keystream.js';
 import { GcmRtpKeystream } from './gcm-rtp-keystream.js';
-import { Ghash } from './ghash.js';
 import type { SrtpSessionKeys } from './key-derivation.js';
 import { readU32, type SrtpTransform, tagsEqual, writeU32 } from './transform.js';
 
