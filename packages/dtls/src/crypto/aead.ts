@@ -5,13 +5,20 @@ import {
   createSecretKey,
   type KeyObject,
 } from 'node:crypto';
+import { canUseJsGcm } from '@purertc/common';
 import { ownedCopy } from '../bytes.js';
+import { Dtls12GcmJs } from './gcm-js.js';
 import type { AeadAlgorithm } from './suites.js';
 
 const TAG_LENGTH = 16;
 /** RFC 5288 3: GCM records carry the 8-byte nonce_explicit in front of the ciphertext. */
 const GCM_EXPLICIT_NONCE_LENGTH = 8;
 export const DTLS12_HEADER_LENGTH = 13;
+/**
+ * Largest plaintext sealed and opened by the JS GCM path (gcm-js.ts); above it Node's GCM is
+ * cheaper (measured with packages/dtls/bench/gcm-crossover.ts).
+ */
+export const DEFAULT_MAX_JS_PLAINTEXT = 256;
 
 /**
  * One direction of DTLS 1.2 AEAD record protection. The header layout and additional data follow
@@ -24,17 +31,34 @@ export class Dtls12RecordAead {
   /** A KeyObject spares node:crypto validating and copying raw key bytes for every record. */
   private readonly key: KeyObject;
   private readonly fixedIv: Buffer;
+  /** Kept only until the JS path is built. */
+  private rawKey: Buffer | undefined;
+  /** Built on the first small record: a connection that never sends data need not pay for it. */
+  private js: Dtls12GcmJs | undefined;
+  /** Plaintexts up to this length take the JS GCM path; -1 when it is off (ChaCha20, big-endian). */
+  private readonly maxJsPlaintext: number;
   readonly overhead: number;
 
   constructor(
     private readonly algorithm: AeadAlgorithm,
     key: Buffer,
     fixedIv: Buffer,
+    maxJsPlaintext = DEFAULT_MAX_JS_PLAINTEXT,
   ) {
     this.key = createSecretKey(key);
     this.fixedIv = ownedCopy(fixedIv);
     this.explicitLength = algorithm === 'chacha20-poly1305' ? 0 : GCM_EXPLICIT_NONCE_LENGTH;
     this.overhead = this.explicitLength + TAG_LENGTH;
+    this.maxJsPlaintext = algorithm !== 'chacha20-poly1305' && canUseJsGcm ? maxJsPlaintext : -1;
+    this.rawKey = this.maxJsPlaintext >= 0 ? ownedCopy(key) : undefined;
+  }
+
+  private jsGcm(): Dtls12GcmJs {
+    if (!this.js) {
+      this.js = new Dtls12GcmJs(this.rawKey!, this.fixedIv, this.maxJsPlaintext);
+      this.rawKey = undefined;
+    }
+    return this.js;
   }
 
   private setNonce(epoch: number, seq: number, explicit?: Buffer): void {
@@ -73,6 +97,8 @@ export class Dtls12RecordAead {
 
   /** Returns the whole protected record, header included, in one allocation. */
   seal(type: number, version: number, epoch: number, seq: number, plaintext: Uint8Array): Buffer {
+    if (plaintext.length <= this.maxJsPlaintext)
+      return this.jsGcm().seal(type, version, epoch, seq, plaintext);
     const bodyLength = this.explicitLength + plaintext.length + TAG_LENGTH;
     const out = Buffer.allocUnsafe(DTLS12_HEADER_LENGTH + bodyLength);
     out[0] = type;
@@ -102,6 +128,7 @@ export class Dtls12RecordAead {
   open(type: number, version: number, epoch: number, seq: number, fragment: Buffer): Buffer | undefined {
     const plaintextLength = fragment.length - this.overhead;
     if (plaintextLength < 0) return undefined;
+    if (plaintextLength <= this.maxJsPlaintext) return this.jsGcm().open(type, version, epoch, seq, fragment);
     this.setNonce(
       epoch,
       seq,
