@@ -1,7 +1,10 @@
 /**
  * DTLS 1.2: full handshakes per second between a client and a server in memory (ECDSA P-256,
  * ECDHE X25519, AES-128-GCM, mutual authentication, cookie exchange on our side as werift does),
- * and 1 KiB application-data record protect/unprotect with AES-128-GCM, purertc vs werift.
+ * and application-data record protect/unprotect with AES-128-GCM, purertc vs werift: 1 KiB, and
+ * 40 (an SCTP SACK), 200 (a small data-channel message) and 1200 bytes (a full data packet), where
+ * records up to 256 bytes take purertc's JS GCM path and larger ones Node's GCM. Unprotect cases
+ * open a ring of distinct consecutive records, as a receiver does, not one record over and over.
  * werift's record cases use the AEAD cipher object of a werift connection set up in memory.
  * werift's client resolves connect() only after its flight-5 retransmission wait (a fixed 500 ms
  * `setTimeout` in werift's Flight.transmit), so its handshake row measures that wait, not CPU.
@@ -20,6 +23,9 @@ import { type Transport, DtlsClient as WeriftDtlsClient, DtlsServer as WeriftDtl
 import { type BenchCase, defineSuite } from './harness.js';
 
 const RECORD = 1024;
+const SIZED_RECORDS = [40, 200, 1200];
+/** Distinct records per unprotect ring (a power of two; wraps rarely). */
+const RING = 4096;
 const ECDSA_SHA256 = { hash: 4 as const, signature: 3 as const };
 
 /** A pair of in-memory werift transports that deliver on the microtask queue. */
@@ -121,7 +127,55 @@ export default defineSuite({
     const aes256 = new Dtls12RecordAead('aes-256-gcm', Buffer.alloc(32, 1), Buffer.alloc(4, 2));
     let otherSeq = 1;
 
+    const sized: BenchCase[] = [];
+    for (const size of SIZED_RECORDS) {
+      const data = Buffer.alloc(size, 0x5a);
+      const sealer = new Dtls12RecordAead('aes-128-gcm', Buffer.alloc(16, 1), Buffer.alloc(4, 2));
+      const opener = new Dtls12RecordAead('aes-128-gcm', Buffer.alloc(16, 1), Buffer.alloc(4, 2));
+      const ring = Array.from({ length: RING }, (_, i) => sealer.seal(23, 0xfefd, 1, i, data).subarray(13));
+      const wRing = Array.from({ length: RING }, (_, i) =>
+        wClientCipher.encrypt(1, data, { ...header, sequenceNumber: i }),
+      );
+      let sealSeq = RING;
+      let wSealSeq = RING;
+      let openAt = 0;
+      let wOpenAt = 0;
+      sized.push(
+        {
+          case: `record protect ${size} B AES-128-GCM`,
+          impl: 'purertc',
+          bytesPerOp: size,
+          fn: () => sealer.seal(23, 0xfefd, 1, sealSeq++, data),
+        },
+        {
+          case: `record protect ${size} B AES-128-GCM`,
+          impl: 'werift',
+          bytesPerOp: size,
+          fn: () => wClientCipher.encrypt(1, data, { ...header, sequenceNumber: wSealSeq++ }),
+        },
+        {
+          case: `record unprotect ${size} B AES-128-GCM`,
+          impl: 'purertc',
+          bytesPerOp: size,
+          fn: () => {
+            const i = openAt++ & (RING - 1);
+            if (!opener.open(23, 0xfefd, 1, i, ring[i]!)) throw new Error('auth failed');
+          },
+        },
+        {
+          case: `record unprotect ${size} B AES-128-GCM`,
+          impl: 'werift',
+          bytesPerOp: size,
+          fn: () => {
+            const i = wOpenAt++ & (RING - 1);
+            wServerCipher.decrypt(2, wRing[i]!, { ...header, sequenceNumber: i });
+          },
+        },
+      );
+    }
+
     return [
+      ...sized,
       {
         case: 'record protect 1 KiB ChaCha20-Poly1305',
         impl: 'purertc',

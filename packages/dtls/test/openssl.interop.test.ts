@@ -240,6 +240,27 @@ async function clientAgainstOpenSsl(
   await waitUntil(() =>
     events.some((e) => e.type === 'data' && e.data.toString().includes('hello from openssl')),
   );
+  await manySmallRecords(driver, ossl, events);
+}
+
+/**
+ * Small records both ways across several keystream batches of the JS GCM path (32 sequence numbers
+ * each): 100 from us, printed by OpenSSL, and 70 from OpenSSL, one stdin line (one record) at a time.
+ */
+async function manySmallRecords(
+  driver: DtlsUdpDriver,
+  ossl: OpenSslProcess,
+  events: DtlsEvent[],
+): Promise<void> {
+  for (let i = 0; i < 100; i++) driver.send(Buffer.from(`small ${i} ${'x'.repeat(i * 2)}\n`));
+  await ossl.waitFor(/small 99 x{198}\n/);
+  for (let i = 0; i < 100; i++) expect(ossl.output).toContain(`small ${i} ${'x'.repeat(i * 2)}\n`);
+  const received = () => events.flatMap((e) => (e.type === 'data' ? [e.data.toString()] : [])).join('');
+  for (let i = 0; i < 70; i++) {
+    const line = `reply ${i} ${'y'.repeat(i * 3)}\n`;
+    ossl.write(line);
+    await waitUntil(() => received().includes(line), 8000, `openssl record ${i}`);
+  }
 }
 
 async function serverAgainstOpenSsl(suite: CipherSuiteInfo): Promise<void> {
@@ -285,6 +306,7 @@ async function serverAgainstOpenSsl(suite: CipherSuiteInfo): Promise<void> {
   );
   driver.send(Buffer.from('hello from purertc\n'));
   await ossl.waitFor(/hello from purertc/);
+  await manySmallRecords(driver, ossl, events);
 }
 
 /**
