@@ -11,6 +11,7 @@ import { type IDataChunk, idataCodec } from './chunks/idata.js';
 import { type IForwardTsnChunk, iforwardTsnCodec } from './chunks/iforward-tsn.js';
 import { type InitChunk, initCodec } from './chunks/init.js';
 import { type InitAckChunk, initAckCodec } from './chunks/init-ack.js';
+import { type PadChunk, padCodec } from './chunks/pad.js';
 import { type ReconfigChunk, reconfigCodec } from './chunks/reconfig.js';
 import { type SackChunk, sackCodec } from './chunks/sack.js';
 import { type ShutdownChunk, shutdownCodec } from './chunks/shutdown.js';
@@ -43,6 +44,7 @@ export type Chunk =
   | ForwardTsnChunk
   | IForwardTsnChunk
   | ReconfigChunk
+  | PadChunk
   | UnknownChunk;
 
 export const ChunkType = {
@@ -61,6 +63,7 @@ export const ChunkType = {
   SHUTDOWN_COMPLETE: 14,
   IDATA: 64,
   RECONFIG: 130,
+  PAD: 132,
   FORWARD_TSN: 192,
   IFORWARD_TSN: 194,
 } as const;
@@ -84,6 +87,7 @@ const all = [
   forwardTsnCodec,
   iforwardTsnCodec,
   reconfigCodec,
+  padCodec,
 ] as unknown as AnyCodec[];
 
 const byCode: (AnyCodec | undefined)[] = new Array(256);

@@ -13,6 +13,7 @@ import { type AssociationEvent, type AssociationStats, emptyStats } from './even
 import { buildInit, tcbFromInitAck } from './handshake.js';
 import { HeartbeatHandler } from './heartbeat-handler.js';
 import { type AssociationOptions, DEFAULT_OPTIONS } from './options.js';
+import { PathMtuDiscovery, type PathMtuState } from './path-mtu-discovery.js';
 import { CookieCodec } from './state-cookie.js';
 import { type TcbParams, TransmissionControlBlock } from './transmission-control-block.js';
 
@@ -55,6 +56,7 @@ export abstract class AssociationBase {
   protected readonly heartbeat: HeartbeatHandler;
   protected readonly reconfigTimer: Timer;
   protected readonly rto: RetransmissionTimeout;
+  protected readonly pmtu: PathMtuDiscovery;
   protected errorCount = 0;
   protected pendingInit: InitChunk | undefined;
   protected pendingCookie: Buffer | undefined;
@@ -79,6 +81,7 @@ export abstract class AssociationBase {
     this.delayedAck = this.timers.add(new Timer('delayed-ack', o.delayedAckMax));
     this.heartbeat = new HeartbeatHandler(this.timers, o.heartbeatInterval, o.random);
     this.reconfigTimer = this.timers.add(new Timer('reconfig', o.rtoInitial, o.rtoMax));
+    this.pmtu = new PathMtuDiscovery(this.timers, o.mtu, o.maxMtu, o.random);
   }
 
   /** Starts the 4-way handshake as the initiator (RFC 9260 5.1 A). */
@@ -172,6 +175,34 @@ export abstract class AssociationBase {
   /** The peer's a=max-message-size from SDP (RFC 8841 6); 0 there means no limit. */
   setRemoteMaxMessageSize(bytes: number): void {
     this.remoteMaxMessageSize = bytes === 0 ? Number.MAX_SAFE_INTEGER : bytes;
+  }
+
+  /**
+   * A new MAX_PLPMTU for path MTU discovery (RFC 8899 5.3.1), e.g. when the path under the
+   * association changed. Data shrinks to it at once if it is below the confirmed size; a larger
+   * one is probed for.
+   */
+  setMaxMtu(bytes: number, now = this.now): void {
+    this.now = now;
+    if (this.pmtu.setMaximum(bytes, now)) this.applyMtu();
+  }
+
+  /** Path MTU discovery's view: the packet size data uses now and the search's state. */
+  get pathMtu(): {
+    current: number;
+    maximum: number;
+    state: PathMtuState;
+    probesSent: number;
+    blackHoles: number;
+  } {
+    const p = this.pmtu;
+    return {
+      current: p.current,
+      maximum: p.maximum,
+      state: p.state,
+      probesSent: p.probesSent,
+      blackHoles: p.blackHoles,
+    };
   }
 
   bufferedAmount(streamId: number): number {
@@ -281,6 +312,13 @@ export abstract class AssociationBase {
       this.events.push({ type: 'connected' });
     }
     this.heartbeat.start(now);
+    this.pmtu.start(now);
+    this.applyMtu();
+  }
+
+  /** Packets built from now on use the confirmed path MTU. */
+  protected applyMtu(): void {
+    this.tcb?.rq.setMtu(this.pmtu.current);
   }
 
   protected deliver(): void {
@@ -314,6 +352,7 @@ export abstract class AssociationBase {
     this.pendingInit = undefined;
     this.pendingCookie = undefined;
     this.timers.stopAll();
+    this.pmtu.stop();
     this.events.push(event);
   }
 

@@ -15,6 +15,9 @@ import type { AssociationOptions } from './options.js';
 
 export type { SendResult } from './association-base.js';
 
+/** The largest SCTP packet a peer can send us: what one UDP datagram can carry. */
+const MAX_PACKET = 65_536;
+
 /**
  * One SCTP association (RFC 9260) as a sans-I/O state machine, laid out like dcSCTP's socket:
  * feed it packets and time, drain packets, events and the next deadline.
@@ -50,7 +53,7 @@ export class SctpAssociation extends AssociationHandshake {
     const tcb = this.tcb;
     if (!tcb || !RECEIVE_STATES.has(this.state)) return undefined;
     const chunks: Chunk[] = [];
-    let space = this.options.mtu - 12;
+    let space = this.pmtu.current - 12;
     const rq = tcb.rq;
     const canSendData = DATA_STATES.has(this.state) && rq.canSend();
     if (tcb.tracker.sackPending && (tcb.tracker.sackImmediately || canSendData)) {
@@ -196,6 +199,9 @@ export class SctpAssociation extends AssociationHandshake {
         case 'heartbeat-ack':
           this.handleHeartbeatAck(c.params, now);
           break;
+        case 'pad':
+          // RFC 4820 3: discarded.
+          break;
         case 'abort':
           this.close({
             type: 'aborted',
@@ -301,7 +307,7 @@ export class SctpAssociation extends AssociationHandshake {
     // so taking it means no deadlock. Memory stays bounded: out-of-sequence data within one MTU of
     // the window, in-sequence data within the window plus one maximum-size message.
     const inSequence = u === tcb.tracker.cumAck + 1;
-    const limit = inSequence ? r.capacity + this.options.maxMessageSize : r.capacity + this.options.mtu;
+    const limit = inSequence ? r.capacity + this.options.maxMessageSize : r.capacity + MAX_PACKET;
     if ((r.isFull && !inSequence) || r.queuedBytes + c.payload.length > limit) {
       this.stats.droppedReceiveWindowFull++;
       tcb.tracker.forceSack();
@@ -364,6 +370,7 @@ export class SctpAssociation extends AssociationHandshake {
     }
     if (r.rtt !== undefined) this.rto.observe(r.rtt);
     if (r.acked > 0 || r.cumAdvanced) this.errorCount = 0;
+    if (r.cumAdvanced) this.pmtu.onProgress();
     const o = tcb.rq.outstanding;
     if (o.isEmpty) this.t3Rtx.stop();
     else if (r.cumAdvanced) this.t3Rtx.start(now, this.rto.rto);
@@ -389,6 +396,7 @@ export class SctpAssociation extends AssociationHandshake {
       this.stats.t3Expiries++;
       this.rto.backoff();
       tcb.rq.handleT3Expiry(now);
+      if (this.pmtu.onT3Expiry(now)) this.applyMtu();
       if (this.countError('too many retransmissions')) return;
       if (tcb.rq.outstanding.isEmpty) this.t3Rtx.stop();
       else this.t3Rtx.start(now, this.rto.rto);
@@ -401,6 +409,13 @@ export class SctpAssociation extends AssociationHandshake {
     if (hb === 'unanswered') {
       if (this.countError('heartbeat not answered')) return;
     } else if (hb) this.queueControl([hb.send], tcb.peerTag);
+    const probe = this.pmtu.handleTimeout(now, this.rto.rto);
+    if (probe) {
+      // RFC 8899 6.2.1.1: a HEARTBEAT of exactly the probed size (see PathMtuDiscovery for why
+      // the padding is in its Heartbeat Info).
+      const hb: Chunk = { type: 'heartbeat', params: [{ type: 'heartbeat-info', info: probe.info }] };
+      this.queueControl([hb], tcb.peerTag, tcb.capabilities.zeroChecksumSend);
+    }
     if (this.reconfigTimer.isDue(now)) {
       if (tcb.reset.hasWork) {
         tcb.reset.retransmit();
@@ -411,6 +426,14 @@ export class SctpAssociation extends AssociationHandshake {
   }
 
   private handleHeartbeatAck(params: Parameter[], now: number): void {
+    const probe = this.pmtu.handleAck(params, now);
+    if (probe.probe) {
+      if (!probe.confirmed) return;
+      // A confirmed probe is also proof the peer is alive; its RTT is not sampled (it carries no time).
+      this.errorCount = 0;
+      this.applyMtu();
+      return;
+    }
     const rtt = this.heartbeat.handleAck(params, now);
     if (rtt === undefined) return;
     this.errorCount = 0;

@@ -5,6 +5,12 @@ export interface AssociationOptions {
   remotePort: number;
   /** SCTP packet size, common header included. WebRTC's conventional 1200 (RFC 8831 6.9 leaves it to DTLS). */
   mtu: number;
+  /**
+   * The largest SCTP packet path MTU discovery (RFC 8899 6.2.1) may probe for: MAX_PLPMTU, from
+   * what the lower layers allow on this path. At or below `mtu` (0, the default), nothing is probed
+   * and `mtu` is used throughout; above it, data starts at `mtu` and grows to what probes confirm.
+   */
+  maxMtu: number;
   /** Receive buffer; also our advertised a_rwnd. 5 MiB like dcSCTP and Chrome 156's INIT. */
   maxReceiverWindow: number;
   /** Bytes the send queue accepts before send() refuses (dcSCTP's max_send_buffer_size). */
@@ -65,6 +71,7 @@ export const DEFAULT_OPTIONS: AssociationOptions = {
   localPort: 5000,
   remotePort: 5000,
   mtu: 1200,
+  maxMtu: 0,
   maxReceiverWindow: 5 * 1024 * 1024,
   maxSendBuffer: 2_000_000,
   maxMessageSize: 262_144,

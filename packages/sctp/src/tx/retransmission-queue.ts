@@ -65,6 +65,11 @@ export class RetransmissionQueue {
     this.rwnd = peerRwnd;
   }
 
+  /** Path MTU discovery confirmed another packet size (RFC 8899); chunks already sent keep theirs. */
+  setMtu(mtu: number): void {
+    this.opts.mtu = mtu;
+  }
+
   get inFastRecovery(): boolean {
     return this.fastRecoveryExit !== undefined;
   }
