@@ -37,6 +37,14 @@ export interface RTCConfiguration {
   mdnsHostnames?: boolean;
   /** Node only: CA certificates (PEM) trusted for `turns:` servers beyond the system ones. */
   turnTlsCa?: (string | Buffer)[];
+  /**
+   * Node only: the largest SCTP packet (one DTLS record) data channels may use, 576-16384 bytes.
+   * Unset, packets start at 1200 bytes and path MTU discovery (RFC 8899) raises them only on
+   * pairs within this host (up to 16384); set, discovery may probe up to this size on any pair
+   * (for networks known to carry it: jumbo frames, one data centre), and a value below 1200 also
+   * lowers the starting size.
+   */
+  sctpMaxPacketSize?: number;
   /** Node only (tests, simulators): the I/O driver to use instead of real UDP sockets. */
   driver?: PeerDriver;
 }
@@ -54,6 +62,7 @@ export interface ResolvedConfiguration {
   socketBufferSize?: number;
   mdnsHostnames?: boolean;
   turnTlsCa?: (string | Buffer)[];
+  sctpMaxPacketSize?: number;
   driver?: PeerDriver;
 }
 
@@ -90,6 +99,9 @@ export function resolveConfiguration(config: RTCConfiguration = {}, wallNow: num
   for (const c of config.certificates ?? []) {
     if (c.expires <= wallNow) throw invalidAccessErrorFor('certificate has expired');
   }
+  const sctpMax = config.sctpMaxPacketSize;
+  if (sctpMax !== undefined && (!Number.isInteger(sctpMax) || sctpMax < 576 || sctpMax > 16_384))
+    throw new TypeError('sctpMaxPacketSize must be an integer from 576 to 16384');
   const out: ResolvedConfiguration = {
     iceServers,
     iceTransportPolicy: policy,
@@ -104,6 +116,7 @@ export function resolveConfiguration(config: RTCConfiguration = {}, wallNow: num
   if (config.socketBufferSize !== undefined) out.socketBufferSize = config.socketBufferSize;
   if (config.mdnsHostnames !== undefined) out.mdnsHostnames = config.mdnsHostnames;
   if (config.turnTlsCa) out.turnTlsCa = [...config.turnTlsCa];
+  if (sctpMax !== undefined) out.sctpMaxPacketSize = sctpMax;
   if (config.driver) out.driver = config.driver;
   return out;
 }
@@ -156,5 +169,6 @@ export function exposedConfiguration(c: ResolvedConfiguration): RTCConfiguration
     ...(c.bindAddresses ? { bindAddresses: [...c.bindAddresses] } : {}),
     ...(c.portRange ? { portRange: { ...c.portRange } } : {}),
     ...(c.mdnsHostnames !== undefined ? { mdnsHostnames: c.mdnsHostnames } : {}),
+    ...(c.sctpMaxPacketSize !== undefined ? { sctpMaxPacketSize: c.sctpMaxPacketSize } : {}),
   };
 }

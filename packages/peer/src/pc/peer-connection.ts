@@ -177,13 +177,17 @@ export class RTCPeerConnection extends RTCPeerConnectionEventTarget {
   get canTrickleIceCandidates(): boolean | null {
     return this.#applied.canTrickle;
   }
-  /** The RTCSctpTransport's maxMessageSize (W3C 6.1.1): what send() accepts. */
-  get sctp(): { maxMessageSize: number; state: string } | null {
+  /**
+   * The RTCSctpTransport's maxMessageSize (W3C 6.1.1): what send() accepts. Node only:
+   * `packetSize`, the SCTP packet size data channels send with now (path MTU discovery's PLPMTU).
+   */
+  get sctp(): { maxMessageSize: number; state: string; packetSize: number } | null {
     const transport = this.#transports.dataSlot()?.transport;
     if (!transport?.sctp) return null;
     return {
       maxMessageSize: this.#dataChannels.remoteMaxMessageSize,
       state: transport.dtlsState === 'connected' ? 'connected' : 'connecting',
+      packetSize: transport.sctp.association.pathMtu.current,
     };
   }
 

@@ -286,6 +286,9 @@ export class TransportWiring {
       certificate: host.certificate.dtls,
       controlling,
       relayOnly: host.config().iceTransportPolicy === 'relay',
+      ...(host.config().sctpMaxPacketSize !== undefined
+        ? { sctpMaxPacketSize: host.config().sctpMaxPacketSize }
+        : {}),
     });
     let slot: TransportSlot | undefined;
     const io = new TransportIo(driver, transport, (e) => {

@@ -20,6 +20,7 @@ import {
 import { type DataChannelEvent, DataChannelManager, SctpAssociation } from '@purertc/sctp';
 import { isSrtpProfileId, SrtpSession } from '@purertc/srtp';
 import { classifyDatagram } from './demux.js';
+import { SCTP_BASE_PACKET, sctpMaxPacketSize } from './sctp-path-mtu.js';
 import type { RTCDtlsTransportState, RTCIceConnectionState } from './states.js';
 
 const log = debuglog('purertc:peer');
@@ -37,6 +38,8 @@ export interface PeerTransportOptions {
   /** How long the controlling agent waits for better pairs before nominating. */
   nominationDelayMs?: number;
   random?: (size: number) => Uint8Array;
+  /** Largest SCTP packet path MTU discovery may use on any pair (see `sctpMaxPacketSize`). */
+  sctpMaxPacketSize?: number;
 }
 
 export interface SctpStartOptions {
@@ -120,9 +123,11 @@ export class PeerTransport {
   #lastNow = 0;
   /** Last words (ABORT, close_notify) drained from the agent before it closed. */
   #finalTransmits: Transmit[] = [];
+  readonly #sctpMaxPacketSize: number | undefined;
 
   constructor(options: PeerTransportOptions) {
     this.certificate = options.certificate;
+    this.#sctpMaxPacketSize = options.sctpMaxPacketSize;
     this.ice = new IceAgent({
       controlling: options.controlling,
       nominationDelayMs: options.nominationDelayMs ?? 200,
@@ -221,7 +226,8 @@ export class PeerTransport {
       remotePort: options.remotePort,
       maxMessageSize: options.maxMessageSize,
       // RFC 8261 5: SCTP packets must fit the DTLS record; 1200 keeps IPv6 paths unfragmented.
-      mtu: 1200,
+      // Larger packets only once path MTU discovery confirms them (RFC 8899, #updateSctpMaxMtu).
+      mtu: Math.min(SCTP_BASE_PACKET, this.#sctpMaxPacketSize ?? SCTP_BASE_PACKET),
       // Chrome queues up to 16 MiB per connection before send() fails.
       maxSendBuffer: 16 * 1024 * 1024,
       // The window caps what a peer has in flight to us. A 5 MiB window let a sender's burst
@@ -242,6 +248,7 @@ export class PeerTransport {
       maxPacketsPerSack: 4,
     });
     this.#sctp = new DataChannelManager(association, this.#dtlsRole);
+    this.#updateSctpMaxMtu(now);
     if (this.#dtls?.state === 'connected') this.connectSctp(now);
     this.pump(now);
     return this.#sctp;
@@ -403,6 +410,14 @@ export class PeerTransport {
     this.#sctp.connect(now);
   }
 
+  /** MAX_PLPMTU follows the selected pair (RFC 8899 5.3.1): another path may allow less, or more. */
+  #updateSctpMaxMtu(now: number): void {
+    const pair = this.ice.selectedPair;
+    if (!pair || !this.#sctp) return;
+    const max = sctpMaxPacketSize(pair, this.ice.localCandidateList, this.#sctpMaxPacketSize);
+    this.#sctp.association.setMaxMtu(max, now);
+  }
+
   #setupSrtp(dtls: DtlsConnection, profile: number | undefined): void {
     if (profile === undefined || !isSrtpProfileId(profile)) return;
     const material = dtls.srtpKeyingMaterial();
@@ -432,6 +447,7 @@ export class PeerTransport {
         return;
       case 'selected-pair':
         if (this.#dtls && this.#dtlsRole === 'client' && this.#dtls.state === 'new') this.#dtls.start(now);
+        this.#updateSctpMaxMtu(now);
         this.#events.push({ type: 'selected-pair', pair: e.pair });
         return;
       case 'local-candidate':

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RTCDataChannel as WeriftDataChannel, RTCPeerConnection as WeriftPeerConnection } from 'werift';
-import { RTCPeerConnection } from '../../src/index.js';
+import { type RTCConfiguration, type RTCDataChannel, RTCPeerConnection } from '../../src/index.js';
 import { channelOpen, LOOPBACK, nextChannel, within } from '../helpers/peers.js';
 import { completeLocalDescription, weriftPeer } from '../helpers/werift.js';
 
@@ -139,6 +139,56 @@ describe('purertc RTCPeerConnection with werift over loopback', () => {
       if (typeof p === 'string') expect(got[i]).toBe(p);
       else expect(Buffer.from(got[i] as Buffer).equals(Buffer.from(p))).toBe(true);
     });
+  });
+
+  /** purertc offers to an echoing werift; returns our open channel. */
+  async function offerToWerift(
+    config: RTCConfiguration,
+  ): Promise<{ ours: RTCPeerConnection; ch: RTCDataChannel }> {
+    const ours = new RTCPeerConnection({ ...LOOPBACK, ...config });
+    const theirs: WeriftPeerConnection = weriftPeer();
+    cleanups.push(
+      () => ours.close(),
+      () => theirs.close(),
+    );
+    theirs.onDataChannel.subscribe(weriftEcho);
+    const ch = ours.createDataChannel('mtu');
+    await ours.setLocalDescription(await ours.createOffer());
+    await theirs.setRemoteDescription(await completeLocalDescription(ours));
+    await theirs.setLocalDescription(await theirs.createAnswer());
+    await ours.setRemoteDescription({ type: 'answer', sdp: theirs.localDescription!.sdp });
+    await within(channelOpen(ch), 15_000, 'channel open');
+    return { ours, ch };
+  }
+
+  it('on a loopback pair path MTU discovery (RFC 8899) raises our SCTP packets to 16 KiB; werift takes them', async () => {
+    const { ours, ch } = await offerToWerift({});
+    const grown = new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (ours.sctp?.packetSize === 16_384) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 5);
+      cleanups.push(() => clearInterval(t));
+    });
+    await within(grown, 5_000, 'SCTP packets of 16 KiB');
+    const payloads = Array.from({ length: 24 }, () => randomBytes(60_000));
+    const got = await echoRoundTrip(ch, payloads);
+    payloads.forEach((p, i) => {
+      expect(Buffer.from(got[i] as ArrayBuffer).equals(p)).toBe(true);
+    });
+    expect(ours.sctp?.packetSize).toBe(16_384);
+  });
+
+  it('sctpMaxPacketSize 1200 keeps the packets at 1200 bytes on the same pair', async () => {
+    const { ours, ch } = await offerToWerift({ sctpMaxPacketSize: 1200 });
+    const payloads = Array.from({ length: 4 }, () => randomBytes(60_000));
+    const got = await echoRoundTrip(ch, payloads);
+    payloads.forEach((p, i) => {
+      expect(Buffer.from(got[i] as ArrayBuffer).equals(p)).toBe(true);
+    });
+    expect(ours.sctp?.packetSize).toBe(1200);
   });
 
   it('werift as an ICE-lite offerer: purertc answers as the controlling agent (RFC 8445 6.1.1)', async () => {
