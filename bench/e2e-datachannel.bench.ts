@@ -7,7 +7,8 @@
  * E2E_DC_MIB_1K (default 8) MiB in 1 KiB messages, except werift, whose 1 KiB messages move at
  * tens of KB/s: E2E_DC_MIB_1K_WERIFT (default 1) MiB. E2E_RUNS (default 3) timed transfers per
  * case on one connection after one untimed warm-up transfer; the median is reported.
- * Row: opsPerSec = messages/s, mbPerSec = payload MB/s.
+ * Row: opsPerSec = messages/s, mbPerSec = payload MB/s. `purertc-1200` is purertc with path MTU
+ * discovery held at 1200-byte packets, the size the other stacks use (see bench/e2e/peers.ts).
  */
 
 import type { ImplName } from './e2e/peers.js';
@@ -73,7 +74,7 @@ export default defineSuite({
     const cases: BenchCase[] = [];
     const table: string[][] = [['case', 'impl', 'MiB', 'median s', 'MB/s', 'msgs/s', 'runs (s)']];
     for (const plan of todo) {
-      for (const impl of impls()) {
+      for (const impl of impls(['purertc', 'purertc-1200', 'werift', 'node-datachannel', 'wrtc'])) {
         const slow1k = impl === 'werift' && plan.size === 1024;
         const p = slow1k ? { ...plan, total: envNumber('E2E_DC_MIB_1K_WERIFT', 1) * MiB } : plan;
         let seconds: number[];

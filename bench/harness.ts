@@ -39,16 +39,15 @@ export function defineSuite(suite: BenchSuite): BenchSuite {
   return suite;
 }
 
-/** Groups rows by case and computes purertc/werift where both ran. */
+/** Groups rows by case and computes purertc/werift where both ran (also for purertc variants, e.g. `purertc-1200`). */
 export function formatTable(rows: readonly BenchRow[]): string {
   const header = ['suite', 'case', 'impl', 'ops/s', 'MB/s', 'purertc/werift'];
   const body: string[][] = [];
   for (const row of rows) {
     const peers = rows.filter((r) => r.suite === row.suite && r.case === row.case);
-    const ours = peers.find((r) => r.impl === 'purertc');
     const theirs = peers.find((r) => r.impl === 'werift');
     const ratio =
-      row.impl === 'purertc' && ours && theirs ? `${(ours.opsPerSec / theirs.opsPerSec).toFixed(2)}x` : '';
+      row.impl.startsWith('purertc') && theirs ? `${(row.opsPerSec / theirs.opsPerSec).toFixed(2)}x` : '';
     body.push([
       row.suite,
       row.case,

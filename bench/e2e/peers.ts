@@ -7,7 +7,12 @@
  */
 import { createRequire } from 'node:module';
 
-export type ImplName = 'purertc' | 'werift' | 'node-datachannel' | 'wrtc';
+/**
+ * `purertc-1200`: purertc held to the 1200-byte SCTP packets every other stack here uses. Plain
+ * purertc raises its packet size by path MTU discovery (RFC 8899) on same-host pairs, so on
+ * loopback it sends up to 16 KiB per datagram; this row shows what the per-packet path costs.
+ */
+export type ImplName = 'purertc' | 'purertc-1200' | 'werift' | 'node-datachannel' | 'wrtc';
 export const IMPLS: readonly ImplName[] = ['purertc', 'werift', 'node-datachannel', 'wrtc'];
 
 export type Signal =
@@ -45,11 +50,12 @@ const require = createRequire(import.meta.url);
 export function unavailable(impl: ImplName): string | undefined {
   const pkg = {
     purertc: '@purertc/peer',
+    'purertc-1200': '@purertc/peer',
     werift: 'werift',
     'node-datachannel': 'node-datachannel',
     wrtc: '@roamhq/wrtc',
   }[impl];
-  if (impl === 'purertc') return undefined;
+  if (impl === 'purertc' || impl === 'purertc-1200') return undefined;
   try {
     require(pkg);
     return undefined;
@@ -73,10 +79,12 @@ export function loopbackOnly(sdp: string): string {
 
 export async function createPeer(impl: ImplName, opts: PeerOptions): Promise<Peer> {
   switch (impl) {
-    case 'purertc': {
+    case 'purertc':
+    case 'purertc-1200': {
       const { RTCPeerConnection } = await import('@purertc/peer');
+      const config = impl === 'purertc' ? {} : { sctpMaxPacketSize: 1200 };
       return w3cPeer(
-        new RTCPeerConnection({ bindAddresses: ['127.0.0.1'] }) as unknown as W3cPeerConnection,
+        new RTCPeerConnection({ bindAddresses: ['127.0.0.1'], ...config }) as unknown as W3cPeerConnection,
         opts,
       );
     }
