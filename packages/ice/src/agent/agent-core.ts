@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import type { TransportAddress } from '../stun/address.js';
 import type { StunIntegrityKey } from '../stun/integrity.js';
@@ -12,6 +11,7 @@ import { type Credentials, makeCredentials } from './credentials.js';
 import { EarlyChecks } from './early-checks.js';
 import { LocalCandidateFactory } from './local-candidates.js';
 import type { CandidatePair } from './pair.js';
+import { pooledRandomBytes } from './random-pool.js';
 import { RemoteCandidateSet } from './remote-candidates.js';
 import { type Transaction, TransactionTable } from './transactions.js';
 import type {
@@ -120,7 +120,7 @@ export class AgentCore {
   };
 
   constructor(options: IceAgentOptions) {
-    this.random = options.random ?? ((n) => randomBytes(n));
+    this.random = options.random ?? pooledRandomBytes;
     this.lite = options.lite ?? false;
     // RFC 8445 section 6.1.1: a lite agent is always controlled when its peer is full.
     this.controlling = this.lite ? false : options.controlling;

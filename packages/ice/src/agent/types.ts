@@ -98,7 +98,7 @@ export interface IceAgentOptions {
   lite?: boolean;
   localCredentials?: IceCredentials;
   remoteCredentials?: IceCredentials;
-  /** Source of randomness for credentials, tie-breaker, transaction ids. Defaults to crypto.randomBytes. */
+  /** Source of randomness for credentials, tie-breaker, transaction ids. Defaults to crypto.randomBytes (drawn 4 KiB at a time). */
   random?: (size: number) => Uint8Array;
   /** Pacing of ordinary checks, RFC 8445 section 14.2. Default 50 ms. */
   taMs?: number;
