@@ -94,11 +94,14 @@ export function maybeNominate(core: AgentCore, now: number): void {
   core.nextCheckAt = Math.min(core.nextCheckAt ?? now, now);
 }
 
-/** RFC 7675 section 5.1 consent requests and RFC 8445 section 11 keepalives on the selected pair. */
-export function maintainConsent(core: AgentCore, now: number): void {
+/**
+ * RFC 7675 section 5.1 consent requests and RFC 8445 section 11 keepalives on the selected pair.
+ * `peerAsked`: called because a request from the peer arrived on it (see `consentDue`).
+ */
+export function maintainConsent(core: AgentCore, now: number, peerAsked = false): void {
   const pair = core.selected;
   if (!pair || core.lite || core.connectionState === 'failed' || !core.remote) return;
-  if (core.consent.consentDue(now)) {
+  if (core.consent.consentDue(now, peerAsked)) {
     const tx = core.newTransaction(pair, 'consent', false, now);
     core.transactions.add(tx);
     core.transmit(pair, tx.bytes, now, true);

@@ -2,6 +2,7 @@ import type { TransportAddress } from '../stun/address.js';
 import { StunErrorCode } from '../stun/constants.js';
 import type { StunMessage } from '../stun/message.js';
 import { type AgentCore, log } from './agent-core.js';
+import { maintainConsent } from './checking.js';
 import { buildSuccessResponse } from './checks.js';
 import type { Credentials } from './credentials.js';
 import type { CandidatePair } from './pair.js';
@@ -120,8 +121,11 @@ function actOnCheck(
     if (pair.state === 'in-progress') pair.state = 'waiting';
   }
   pair.stats.requestsReceived++;
-  if (pair === core.selected) core.consent.heard(now);
   pair.stats.responsesSent++;
+  if (pair === core.selected) {
+    core.consent.heard(now);
+    maintainConsent(core, now, true);
+  }
   applyCheckToPair(core, pair, useCandidate && !core.controlling, now);
 }
 
