@@ -1,6 +1,7 @@
 import { createCipheriv } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_JS_PLAINTEXT, Dtls12RecordAead } from '../src/crypto/aead.js';
 import { Dtls12GcmJs } from '../src/crypto/gcm-js.js';
 import { parseDatagram } from '../src/record/record.js';
@@ -207,3 +208,107 @@ function sealWithExplicit(
   c.setAAD(aad);
   return Buffer.concat([explicit, c.update(plaintext), c.final(), c.getAuthTag()]);
 }
+
+describe('the JS record path is constant-time by construction', () => {
+  /**
+   * Records every typed-array index the record path touches (stage, keystream, L * H cache, tag
+   * and the GHASH state) and every Math.imul, for seal then open of records of fixed lengths.
+   */
+  function trace(key: Buffer, salt: Buffer, payloads: Buffer[]): string[] {
+    const log: string[] = [];
+    const watched = new WeakMap<Int32Array, Int32Array>();
+    const watch = (name: string, target: Int32Array): Int32Array => {
+      let proxy = watched.get(target);
+      if (!proxy) {
+        proxy = new Proxy(target, {
+          get(t, k) {
+            if (typeof k === 'string' && /^\d+$/.test(k)) log.push(`${name}[${k}]`);
+            const v = Reflect.get(t, k);
+            // Typed-array methods (fill, set, subarray) must run on the real array.
+            return typeof v === 'function' ? v.bind(t) : v;
+          },
+          set(t, k, value) {
+            if (typeof k === 'string' && /^\d+$/.test(k)) log.push(`${name}[${k}]=`);
+            return Reflect.set(t, k, value);
+          },
+        });
+        watched.set(target, proxy);
+      }
+      return proxy;
+    };
+    const sealer = new Dtls12GcmJs(key, salt, MAX);
+    const opener = new Dtls12GcmJs(key, salt, MAX);
+    for (const js of [sealer, opener]) {
+      for (const field of ['stageWords', 'products', 'tagWords']) {
+        Reflect.set(js, field, watch(field, Reflect.get(js, field) as Int32Array));
+      }
+      const keystream = Reflect.get(js, 'keystream') as object;
+      Reflect.set(
+        js,
+        'keystream',
+        new Proxy(keystream, {
+          get: (t, k) =>
+            k === 'words' ? watch('keystream', Reflect.get(t, k) as Int32Array) : Reflect.get(t, k),
+        }),
+      );
+      const ghash = Reflect.get(js, 'ghash') as object;
+      for (const field of ['h', 'v', 'w', 'z', 'y']) {
+        Reflect.set(ghash, field, watch(`ghash.${field}`, Reflect.get(ghash, field) as Int32Array));
+      }
+    }
+    const imul = Math.imul;
+    vi.spyOn(Math, 'imul').mockImplementation((a, b) => {
+      log.push('imul');
+      return imul(a, b);
+    });
+    try {
+      payloads.forEach((p, seq) => {
+        const record = sealer.seal(23, 0xfefd, 1, seq, p);
+        log.push('open');
+        expect(opener.open(23, 0xfefd, 1, seq, record.subarray(HEADER))).toEqual(p);
+      });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    return log;
+  }
+
+  it('touches the same indices and multiplies as often for any key, salt and data of the same lengths', () => {
+    const lengths = [0, 1, 40, 63, 200, MAX];
+    const reference = trace(
+      Buffer.alloc(16),
+      Buffer.alloc(4),
+      lengths.map((n) => Buffer.alloc(n)),
+    );
+    expect(reference.filter((e) => e === 'imul').length).toBeGreaterThan(1000);
+    for (const array of ['stageWords', 'keystream', 'products', 'tagWords', 'ghash.h', 'ghash.y']) {
+      expect(reference.some((e) => e.startsWith(`${array}[`))).toBe(true);
+    }
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.uint8Array({ minLength: MAX, maxLength: MAX }),
+        (key, salt, data) => {
+          const payloads = lengths.map((n) => Buffer.from(data.subarray(0, n)));
+          expect(trace(Buffer.from(key), Buffer.from(salt), payloads)).toEqual(reference);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
+  it('compares tags with timingSafeEqual and branches only on lengths and the verdict', () => {
+    const source = readFileSync(new URL('../src/crypto/gcm-js.ts', import.meta.url), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
+    expect(source).toMatch(/timingSafeEqual\(tag, fragment\.subarray/);
+    const conditions = [...source.matchAll(/\bif\s*\((.*)\)/g)].map((m) => m[1]);
+    expect(conditions).toEqual([
+      'this.haveProduct[length] === 0',
+      'length < 0 || length > this.maxPlaintext',
+      '!timingSafeEqual(tag, fragment.subarray(EXPLICIT_NONCE_LENGTH + length))',
+    ]);
+    expect(source).not.toMatch(/\?(?![.?])|\bswitch\b|\bwhile\b/);
+  });
+});
