@@ -207,8 +207,12 @@ export class NodeDriver implements PeerDriver {
 
   /**
    * The deadline moves on almost every packet (each SACK restarts T3-rtx), so a timer that is
-   * already due no later than the new deadline stays armed; when it fires early it re-arms for
-   * the rest. That keeps setTimeout/clearTimeout churn off the per-packet path.
+   * already due no later than the new deadline, and not long before it, stays armed; when it
+   * fires early it re-arms for the rest. That keeps setTimeout/clearTimeout churn off the
+   * per-packet path: a deadline creeping later by the time between packets re-arms at most once
+   * per half of its wait. A deadline that jumped far later (a consent request answered: its
+   * retransmission 250 ms away gives way to the next request 4-6 s away) re-arms at once
+   * instead, since an idle connection would otherwise wake once more for nothing per request.
    */
   setTimer(at: number | undefined, callback: () => void): void {
     this.#timerCallback = callback;
@@ -217,7 +221,11 @@ export class NodeDriver implements PeerDriver {
       this.#disarm();
       return;
     }
-    if ((this.#timer || this.#immediate) && this.#timerArmedAt <= at) return;
+    if ((this.#timer || this.#immediate) && this.#timerArmedAt <= at) {
+      // How long until the armed timer fires; one already due runs in this turn anyway.
+      const lead = this.#timerArmedAt - this.now();
+      if (lead <= 0 || at - this.#timerArmedAt <= lead) return;
+    }
     this.#arm(at);
   }
 
