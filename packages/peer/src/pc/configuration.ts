@@ -40,9 +40,10 @@ export interface RTCConfiguration {
   /**
    * Node only: the largest SCTP packet (one DTLS record) data channels may use, 576-16384 bytes.
    * Unset, packets start at 1200 bytes and path MTU discovery (RFC 8899) raises them only on
-   * pairs within this host (up to 16384); set, discovery may probe up to this size on any pair
-   * (for networks known to carry it: jumbo frames, one data centre), and a value below 1200 also
-   * lowers the starting size.
+   * pairs within this host, up to 2008 (libwebrtc peers, i.e. Chrome and Safari, close their DTLS
+   * transport on a datagram above 2048 bytes). Set, discovery may probe up to this size on any
+   * pair: for networks and peers known to carry it (jumbo frames, one data centre, purertc on
+   * both ends). Above 2008 never with a browser. A value below 1200 also lowers the start.
    */
   sctpMaxPacketSize?: number;
   /** Node only (tests, simulators): the I/O driver to use instead of real UDP sockets. */

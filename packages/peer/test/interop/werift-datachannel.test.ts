@@ -161,8 +161,27 @@ describe('purertc RTCPeerConnection with werift over loopback', () => {
     return { ours, ch };
   }
 
-  it('on a loopback pair path MTU discovery (RFC 8899) raises our SCTP packets to 16 KiB; werift takes them', async () => {
+  it('on a loopback pair path MTU discovery (RFC 8899) raises our SCTP packets to 2008 bytes by default', async () => {
     const { ours, ch } = await offerToWerift({});
+    const grown = new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (ours.sctp?.packetSize === 2008) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 5);
+      cleanups.push(() => clearInterval(t));
+    });
+    await within(grown, 5_000, 'SCTP packets of 2008 bytes');
+    const payloads = Array.from({ length: 8 }, () => randomBytes(60_000));
+    const got = await echoRoundTrip(ch, payloads);
+    payloads.forEach((p, i) => {
+      expect(Buffer.from(got[i] as ArrayBuffer).equals(p)).toBe(true);
+    });
+  });
+
+  it('sctpMaxPacketSize 16384: discovery confirms one full DTLS record per packet and werift takes them', async () => {
+    const { ours, ch } = await offerToWerift({ sctpMaxPacketSize: 16_384 });
     const grown = new Promise<void>((resolve) => {
       const t = setInterval(() => {
         if (ours.sctp?.packetSize === 16_384) {

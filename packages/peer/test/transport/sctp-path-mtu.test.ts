@@ -1,7 +1,7 @@
 import type { CandidatePairInfo, CandidateType, LocalCandidate } from '@purertc/ice';
 import { describe, expect, it } from 'vitest';
 import { RTCPeerConnection } from '../../src/index.js';
-import { sctpMaxPacketSize } from '../../src/transport/sctp-path-mtu.js';
+import { SCTP_SAME_HOST_MAX_PACKET, sctpMaxPacketSize } from '../../src/transport/sctp-path-mtu.js';
 
 function candidate(type: CandidateType, address: string): LocalCandidate {
   return {
@@ -31,15 +31,17 @@ const lan = candidate('host', '192.168.1.5');
 const locals = [lan, candidate('host', 'fd00::5'), candidate('srflx', '203.0.113.9')];
 
 describe('MAX_PLPMTU for the selected pair (RFC 8899 5.3.1)', () => {
-  it('a pair within this host may grow to the DTLS record limit', () => {
+  it('a pair within this host may grow to what libwebrtc reads (2048-byte datagrams)', () => {
     expect(
       sctpMaxPacketSize(pair(candidate('host', '127.0.0.1'), 'host', '127.0.0.1'), locals, undefined),
-    ).toBe(16_384);
-    expect(sctpMaxPacketSize(pair(candidate('host', '::1'), 'host', '::1'), locals, undefined)).toBe(16_384);
-    expect(sctpMaxPacketSize(pair(lan, 'prflx', '::ffff:127.0.0.2'), locals, undefined)).toBe(16_384);
+    ).toBe(2008);
+    expect(sctpMaxPacketSize(pair(candidate('host', '::1'), 'host', '::1'), locals, undefined)).toBe(2008);
+    expect(sctpMaxPacketSize(pair(lan, 'prflx', '::ffff:127.0.0.2'), locals, undefined)).toBe(2008);
     // The peer's address is one of ours: the kernel keeps the traffic on loopback.
-    expect(sctpMaxPacketSize(pair(lan, 'host', '192.168.1.5'), locals, undefined)).toBe(16_384);
-    expect(sctpMaxPacketSize(pair(lan, 'host', 'fd00::5'), locals, undefined)).toBe(16_384);
+    expect(sctpMaxPacketSize(pair(lan, 'host', '192.168.1.5'), locals, undefined)).toBe(2008);
+    expect(sctpMaxPacketSize(pair(lan, 'host', 'fd00::5'), locals, undefined)).toBe(2008);
+    // 2008 + 37 bytes of DTLS GCM record overhead fits 2048.
+    expect(SCTP_SAME_HOST_MAX_PACKET + 13 + 8 + 16).toBeLessThanOrEqual(2048);
   });
 
   it('a pair that leaves the host stays at 1200 unless the application raises the cap', () => {
@@ -56,7 +58,10 @@ describe('MAX_PLPMTU for the selected pair (RFC 8899 5.3.1)', () => {
     expect(sctpMaxPacketSize(pair(lan, 'relay', '192.168.1.5'), locals, undefined)).toBe(1200);
   });
 
-  it('the cap also limits same-host pairs and never exceeds one DTLS record', () => {
+  it('the cap replaces the same-host default both ways and never exceeds one DTLS record', () => {
+    expect(sctpMaxPacketSize(pair(candidate('host', '127.0.0.1'), 'host', '127.0.0.1'), locals, 16_000)).toBe(
+      16_000,
+    );
     expect(sctpMaxPacketSize(pair(candidate('host', '127.0.0.1'), 'host', '127.0.0.1'), locals, 1200)).toBe(
       1200,
     );

@@ -44,7 +44,8 @@ export interface MtuProbe {
  * type (an unhandled rejection, which ends a Node process by default) and Pion drops the packet,
  * so the padding goes in the Heartbeat Info instead, which every RFC 9260 peer echoes (3.3.5,
  * 8.3). The ACK is then as large as the probe: a size is confirmed for both directions, which
- * only ever errs small. The search tries the largest allowed size first (on the paths this
+ * only ever errs small (Chrome's dcSCTP sends nothing above its own 1191-ish MTU, so with Chrome
+ * no larger size is ever confirmed and data stays at the base size). The search tries the largest allowed size first (on the paths this
  * is enabled for, the likely answer), then halves the unconfirmed range. Repeated T3-rtx
  * expiries fall back to the base size and search again (black hole detection, 4.3).
  */
