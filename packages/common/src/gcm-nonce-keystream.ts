@@ -9,21 +9,15 @@ export const canUseJsGcm = endianness() === 'LE';
 
 /** Nonces per batch: one native call covers this many consecutive nonces. */
 const BATCH = 32;
-/** Batches kept: the current one and the one before, so a reordered record at an edge still hits. */
-const SLOTS = 2;
 /** How far ahead of the last nonce seen a miss still counts as sequential (two batches). */
 const SEQUENTIAL_REACH = 2 * BATCH;
 
-interface Slot {
-  n0: number;
-  n1: number;
-  /** First counter word of the batch (a multiple of BATCH unless count is 1), or -1 when empty. */
-  base: number;
-  count: number;
-  /** Keystream blocks per nonce: E(K, J0) then the data's counter blocks. */
-  perNonce: number;
-  words: Int32Array;
-}
+/**
+ * Counter blocks are staged here before the ECB call. `generate` fills and consumes it
+ * synchronously, so every instance can share one buffer instead of keeping a batch-sized one each
+ * (a server holds two of these per connection).
+ */
+let scratch = new Int32Array(0);
 
 /**
  * GCM counter blocks (SP 800-38D 7.1, 96-bit IV: J0 = IV || 1, data counters 2, 3, ...) for the
@@ -37,14 +31,19 @@ interface Slot {
  * BoringSSL, OpenSSL, werift and we do); for a peer with random explicit nonces a batch would be 32
  * records' AES for one record. So a miss starts a batch only when its nonce follows the previous
  * one closely (same `n0`, `n1`, and `n2` at most two batches ahead); otherwise it gets a keystream
- * of its own (one call, as before). Lookups use the nonce only, which is public.
+ * of its own (one call, as before) and the current batch is kept, so a record reordered across a
+ * batch edge costs one call. Lookups use the nonce only, which is public.
  * Keystream for nonces not yet used sits in process memory, as sensitive as the key already there.
  */
 export class GcmNonceKeystream {
   private readonly ecb: Cipher;
-  private readonly slots: Slot[] = [];
-  private victim = 0;
-  private counters = new Int32Array(0);
+  private batchN0 = 0;
+  private batchN1 = 0;
+  /** First `n2` of the batch (a multiple of BATCH), or -1 before the first batch. */
+  private batchBase = -1;
+  /** Keystream blocks per nonce in the batch: E(K, J0) then the data's counter blocks. */
+  private stride = 0;
+  private batch: Int32Array = new Int32Array(0);
   private lastN0 = 0;
   private lastN1 = 0;
   private lastN2 = -1;
@@ -63,8 +62,6 @@ export class GcmNonceKeystream {
   ) {
     this.ecb = createCipheriv(key.length === 32 ? 'aes-256-ecb' : 'aes-128-ecb', key, null);
     this.ecb.setAutoPadding(false);
-    for (let i = 0; i < SLOTS; i++)
-      this.slots.push({ n0: 0, n1: 0, base: -1, count: 0, perNonce: 0, words: new Int32Array(0) });
   }
 
   /** H = E(K, 0^128) (SP 800-38D 6.4). */
@@ -77,42 +74,45 @@ export class GcmNonceKeystream {
    * nonce `n0 || n1 || n2` (unsigned 32-bit values).
    */
   find(n0: number, n1: number, n2: number, blocks: number): void {
-    let slot: Slot | undefined;
-    for (const s of this.slots) {
-      if (s.base >= 0 && s.n0 === n0 && s.n1 === n1 && n2 >= s.base && n2 < s.base + s.count) {
-        slot = s;
-        break;
-      }
-    }
-    if (!slot || slot.perNonce < blocks) {
+    const inBatch =
+      this.batchBase >= 0 &&
+      n0 === this.batchN0 &&
+      n1 === this.batchN1 &&
+      n2 >= this.batchBase &&
+      n2 < this.batchBase + BATCH;
+    if (!inBatch || blocks > this.stride) {
       const sequential =
         n0 === this.lastN0 && n1 === this.lastN1 && n2 > this.lastN2 && n2 - this.lastN2 <= SEQUENTIAL_REACH;
-      const batched = (sequential || slot !== undefined) && blocks <= this.maxBatchedBlocks;
-      if (!slot) {
-        slot = this.slots[this.victim]!;
-        this.victim = (this.victim + 1) % SLOTS;
+      if ((sequential || inBatch) && blocks <= this.maxBatchedBlocks) {
+        // Record sizes vary, so the stride is the largest size seen so far, up to the bound.
+        this.stride = Math.max(this.batchBase >= 0 ? this.stride : 0, blocks);
+        this.batchN0 = n0;
+        this.batchN1 = n1;
+        this.batchBase = n2 - (n2 % BATCH);
+        this.batch = this.generate(n0, n1, this.batchBase, BATCH, this.stride);
+      } else {
+        this.words = this.generate(n0, n1, n2, 1, blocks);
+        this.offset = 0;
+        this.note(n0, n1, n2);
+        return;
       }
-      // Record sizes vary, so a batch's stride is the largest size seen recently, up to the bound.
-      const stride = slot.base >= 0 ? Math.max(slot.perNonce, blocks) : blocks;
-      slot.n0 = n0;
-      slot.n1 = n1;
-      slot.count = batched ? BATCH : 1;
-      slot.base = batched ? n2 - (n2 % BATCH) : n2;
-      slot.perNonce = batched ? Math.min(stride, this.maxBatchedBlocks) : blocks;
-      slot.words = this.generate(n0, n1, slot.base, slot.count, slot.perNonce);
     }
+    this.words = this.batch;
+    this.offset = (n2 - this.batchBase) * this.stride * 4;
+    this.note(n0, n1, n2);
+  }
+
+  private note(n0: number, n1: number, n2: number): void {
     this.lastN0 = n0;
     this.lastN1 = n1;
     this.lastN2 = n2;
-    this.offset = (n2 - slot.base) * slot.perNonce * 4;
-    this.words = slot.words;
   }
 
   private generate(n0: number, n1: number, base: number, count: number, perNonce: number): Int32Array {
     const words = count * perNonce * 4;
-    if (this.counters.length < words) this.counters = new Int32Array(words);
+    if (scratch.length < words) scratch = new Int32Array(words);
     // Counter blocks are big-endian words; the typed array stores host (little-endian) order.
-    const c = this.counters;
+    const c = scratch;
     const w0 = bswap(n0);
     const w1 = bswap(n1);
     let at = 0;
