@@ -25,9 +25,8 @@ export class Dtls12GcmJs {
   /** AAD block, then the data from byte 16, then one spare block. */
   private readonly stageWords: Int32Array;
   private readonly stageBytes: Uint8Array;
-  /** L * H per plaintext length (host words), L = [104]64 || [8 length]64; `haveProduct` marks the filled ones. */
-  private readonly products: Int32Array;
-  private readonly haveProduct: Uint8Array;
+  /** L * H per plaintext length (host words), L = [104]64 || [8 length]64; a few lengths recur. */
+  private readonly products = new Map<number, Int32Array>();
   private readonly tagWords = new Int32Array(4);
   private readonly tag = new Uint8Array(this.tagWords.buffer);
 
@@ -41,8 +40,6 @@ export class Dtls12GcmJs {
     this.salt = ((salt[0]! << 24) | (salt[1]! << 16) | (salt[2]! << 8) | salt[3]!) >>> 0;
     this.stageWords = new Int32Array(4 + 4 * Math.ceil(maxPlaintext / 16) + 4);
     this.stageBytes = new Uint8Array(this.stageWords.buffer);
-    this.products = new Int32Array(4 * (maxPlaintext + 1));
-    this.haveProduct = new Uint8Array(maxPlaintext + 1);
   }
 
   /** Writes the AAD into the stage's first block (its last three bytes zero). */
@@ -76,23 +73,22 @@ export class Dtls12GcmJs {
     const end = 16 + ((length + 15) & ~15);
     this.stageBytes.fill(0, 16 + length, end);
     const g = this.ghash;
-    const lh = this.lengthsTimesH(length);
+    const p = this.lengthsTimesH(length);
     g.reset();
     g.update(this.stageWords, 0, end >>> 4, 1);
     const k = this.keystream.words;
     const m = this.keystream.offset;
-    const p = this.products;
-    this.tagWords[0] = g.y0 ^ p[lh]! ^ k[m]!;
-    this.tagWords[1] = g.y1 ^ p[lh + 1]! ^ k[m + 1]!;
-    this.tagWords[2] = g.y2 ^ p[lh + 2]! ^ k[m + 2]!;
-    this.tagWords[3] = g.y3 ^ p[lh + 3]! ^ k[m + 3]!;
+    this.tagWords[0] = g.y0 ^ p[0]! ^ k[m]!;
+    this.tagWords[1] = g.y1 ^ p[1]! ^ k[m + 1]!;
+    this.tagWords[2] = g.y2 ^ p[2]! ^ k[m + 2]!;
+    this.tagWords[3] = g.y3 ^ p[3]! ^ k[m + 3]!;
     return this.tag;
   }
 
-  /** Index of L * H for this (public) plaintext length in `products`, computed on first use. */
-  private lengthsTimesH(length: number): number {
-    const at = 4 * length;
-    if (this.haveProduct[length] === 0) {
+  /** L * H for this (public) plaintext length, computed on first use. */
+  private lengthsTimesH(length: number): Int32Array {
+    let product = this.products.get(length);
+    if (!product) {
       const block = new Uint8Array(16);
       block[7] = AAD_LENGTH * 8;
       const bits = length * 8;
@@ -101,13 +97,10 @@ export class Dtls12GcmJs {
       block[15] = bits & 0xff;
       this.ghash.reset();
       this.ghash.update(new Int32Array(block.buffer), 0, 1);
-      this.products[at] = this.ghash.y0;
-      this.products[at + 1] = this.ghash.y1;
-      this.products[at + 2] = this.ghash.y2;
-      this.products[at + 3] = this.ghash.y3;
-      this.haveProduct[length] = 1;
+      product = Int32Array.of(this.ghash.y0, this.ghash.y1, this.ghash.y2, this.ghash.y3);
+      this.products.set(length, product);
     }
-    return at;
+    return product;
   }
 
   /** The whole protected record, header included; the caller keeps `plaintext.length <= maxPlaintext`. */
