@@ -234,10 +234,11 @@ describe('the disconnected rule under 36% loss per direction (fixed seeds)', () 
   }
 
   it('goes disconnected only when 3 requests are unanswered and 7.5 s passed silent, and recovers at the next arrival', () => {
-    // Seed 107 has a 7.5 s silent stretch at ~36 s (1 of seeds 1-120 has exactly one such episode
-    // in 60 s; the seed changed from 13 when an agent began sending its consent request along
-    // with its answer to the peer's, which moves every loss draw).
-    const { a, life, requests } = lossyRun(107, 60_000);
+    // Seed 27 has a 7.5 s silent stretch at ~32 s (8 of seeds 1-400 have exactly one such episode
+    // in 60 s, none more, and all 8 obey the rule below; the seed changed from 13 when an agent
+    // began sending its consent request along with its answer to the peer's, which moved every
+    // loss draw).
+    const { a, life, requests } = lossyRun(27, 60_000);
     const states = a.states.map((s) => s.state);
     expect(states).not.toContain('failed');
     const episodes = a.states.flatMap((s, i) =>
@@ -258,7 +259,7 @@ describe('the disconnected rule under 36% loss per direction (fixed seeds)', () 
   });
 
   it('a longer disconnectedTimeoutMs rides out the same silent stretch', () => {
-    const { a } = lossyRun(107, 60_000, { disconnectedTimeoutMs: 15_000 });
+    const { a } = lossyRun(27, 60_000, { disconnectedTimeoutMs: 15_000 });
     expect(a.states.map((s) => s.state)).not.toContain('disconnected');
   });
 });

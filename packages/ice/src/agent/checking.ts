@@ -107,7 +107,7 @@ export function maintainConsent(core: AgentCore, now: number, peerAsked = false)
     core.transmit(pair, tx.bytes, now, true);
     core.stats.consentRequestsSent++;
     pair.stats.consentRequestsSent++;
-    core.consent.schedule(now);
+    core.consent.schedule(now, peerAsked);
   }
   if (core.consent.keepaliveDue(now)) {
     core.transmit(pair, buildIndication(Buffer.from(core.random(12))), now, false);

@@ -56,9 +56,16 @@ export class ConsentMonitor {
     this.nextConsentAt = undefined;
   }
 
-  /** RFC 7675 section 5.1: randomised interval, 0.8 to 1.2 times the base. */
-  schedule(now: number): void {
-    const r = this.random(1)[0]! / 255;
+  /**
+   * RFC 7675 section 5.1: randomised interval, 0.8 to 1.2 times the base. `following`: the
+   * request just sent went with our answer to the peer's (see `consentDue`); the peer's next one,
+   * which its own randomised timer sends within 1.2 times the base, normally carries our next
+   * too, so our timer waits the longest interval allowed and only stands in when the peer is
+   * late. Otherwise the two timers would race and whichever drew the shorter interval would
+   * lead, shortening the average interval to 0.93 times the base.
+   */
+  schedule(now: number, following = false): void {
+    const r = following ? 1 : this.random(1)[0]! / 255;
     this.scheduledAt = now;
     this.nextConsentAt = now + Math.round(this.settings.consentIntervalMs * (0.8 + 0.4 * r));
   }
@@ -104,8 +111,9 @@ export class ConsentMonitor {
    * `peerAsked`: a request from the peer on the pair just woke us. Our own request then goes with
    * our answer once the shortest interval RFC 7675 section 5.1 allows (0.8 times the base) has
    * passed, instead of waking again for it up to 0.4 times the base later: the spacing stays
-   * within 0.8-1.2 times the base, and of two agents doing this only one wakes per interval (the
-   * other's request follows the first's), so an idle connection's timer fires half as often.
+   * within 0.8-1.2 times the base, and of two agents doing this only one ever wakes for consent
+   * (the other's requests follow its own, see `schedule`), so an idle connection's timer fires
+   * half as often.
    */
   consentDue(now: number, peerAsked = false): boolean {
     if (this.nextConsentAt === undefined) return false;
