@@ -154,7 +154,9 @@ async function purertcSfu(n: number): Promise<Edge> {
   }
   let forwarded = 0;
   (await ingestTrack).addEventListener('rtp', (e) => {
-    const packet = (e as InstanceType<typeof import('@purertc/peer').RtpPacketEvent>).packet;
+    // The packet as received (`data`), not the parsed view: a forwarder has no reason to
+    // re-serialize what it does not change (werift's event carries only the parsed packet).
+    const packet = (e as InstanceType<typeof import('@purertc/peer').RtpPacketEvent>).data;
     for (const track of outTracks) track.writeRtp(packet);
     forwarded += outTracks.length;
   });

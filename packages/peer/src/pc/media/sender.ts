@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  parseExtensionElements,
-  type RtpExtensionElement,
-  serializeExtensionElements,
-  serializeRtp,
-} from '@purertc/srtp';
 import { invalidModificationError, invalidStateError } from '../../errors.js';
-import { tryParseRtp } from '../../rtp/try-parse-rtp.js';
+import { rewriteRtp } from '../../rtp/rtp-rewrite.js';
 import type { SdpCodec } from '../../sdp/codecs.js';
 import { safeDispatch } from '../event-handlers.js';
 import { codecToCapability, EXT_MID, type RTCRtpCodec } from './default-codecs.js';
@@ -137,9 +131,9 @@ export class RTCRtpSender extends EventTarget {
    */
   sendRtp(packet: Uint8Array): boolean {
     if (!this.#output || !this.#active || packet.length < 12) return false;
-    const copy = this.#midExtension ? withMid(packet, this.#midExtension) : Buffer.from(packet);
+    // RFC 9143 9.2 / RFC 8843: a bundled RTP packet names its m= section with the MID extension.
+    const copy = rewriteRtp(packet, this.ssrc, this.#midExtension);
     if (!copy) return false;
-    copy.writeUInt32BE(this.ssrc, 8);
     const ok = this.#output(copy);
     if (ok) {
       this.packetsSent++;
@@ -191,21 +185,4 @@ export class RTCRtpSender extends EventTarget {
     this.#track = track;
     track?.attachSink(this.#sink);
   }
-}
-
-/**
- * RFC 9143 9.2 / RFC 8843: a bundled RTP packet names its m= section with the MID header
- * extension (RFC 8285), added to or replacing one the application wrote. Undefined for bytes that
- * are not RTP.
- */
-function withMid(packet: Uint8Array, mid: { id: number; value: Uint8Array }): Buffer | undefined {
-  const parsed = tryParseRtp(packet);
-  if (!parsed) return undefined;
-  const existing: RtpExtensionElement[] = parsed.extension
-    ? (parseExtensionElements(parsed.extension.profile, parsed.extension.data) ?? [])
-    : [];
-  const elements = existing.filter((e) => e.id !== mid.id);
-  elements.push({ id: mid.id, data: mid.value });
-  parsed.extension = serializeExtensionElements(elements);
-  return Buffer.from(serializeRtp(parsed));
 }

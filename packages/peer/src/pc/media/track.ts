@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PacketParseError, parseRtp, type RtpPacket, serializeRtp } from '@purertc/srtp';
+import { type RtpPacket, serializeRtp } from '@purertc/srtp';
+import { rtpLayout } from '../../rtp/rtp-rewrite.js';
 import { EventHandlerSlots, safeDispatch } from '../event-handlers.js';
 
 /** An RTP packet arriving on a receiver's track: `packet` parsed, `data` the whole datagram payload. */
@@ -92,12 +93,8 @@ export class RtpTrack extends EventTarget {
     if (this.#readyState === 'ended' || !this.enabled) return;
     let bytes: Uint8Array;
     if (packet instanceof Uint8Array) {
-      try {
-        parseRtp(packet);
-      } catch (e) {
-        if (e instanceof PacketParseError) throw new TypeError(`not an RTP packet: ${e.message}`);
-        throw e;
-      }
+      // Checked without parsing into an object: a forwarder writes every packet to many tracks.
+      if (!rtpLayout(packet)) throw new TypeError('not an RTP packet');
       bytes = packet;
     } else {
       bytes = serializeRtp(packet);
