@@ -7,8 +7,13 @@ import { endianness } from 'node:os';
  */
 export const canUseJsGcm = endianness() === 'LE';
 
-/** Nonces per batch: one native call covers this many consecutive nonces. */
+/** Most nonces per batch: one native call covers up to this many consecutive nonces. */
 const BATCH = 32;
+/**
+ * Keystream blocks a batch may hold (2 KiB): a connection keeps one batch per direction for as
+ * long as it lives, so larger records get fewer nonces per batch (a power of two, at least one).
+ */
+const BATCH_BLOCKS = 128;
 /** How far ahead of the last nonce seen a miss still counts as sequential (two batches). */
 const SEQUENTIAL_REACH = 2 * BATCH;
 
@@ -21,11 +26,11 @@ let scratch = new Int32Array(0);
 
 /**
  * GCM counter blocks (SP 800-38D 7.1, 96-bit IV: J0 = IV || 1, data counters 2, 3, ...) for the
- * nonces `n0 || n1 || n2` (three big-endian words) with `n2` running over BATCH consecutive
+ * nonces `n0 || n1 || n2` (three big-endian words) with `n2` running over up to 32 consecutive
  * values, from one long-lived AES-ECB context. A native `update` costs about a microsecond whatever
- * its length while AES itself costs a few nanoseconds a block, so one call per 32 nonces instead of
- * one per record saves most of that. Batches are aligned (`n2` a multiple of BATCH), so a batch
- * never carries into `n1`.
+ * its length while AES itself costs a few nanoseconds a block, so one call per 4 to 32 nonces
+ * instead of one per record saves most of that. Batches are aligned (`n2` a multiple of the batch's
+ * power-of-two count), so a batch never carries into `n1`.
  *
  * Speculation only pays when nonces are sequential (a TLS/DTLS sender numbering its records, as
  * BoringSSL, OpenSSL, werift and we do); for a peer with random explicit nonces a batch would be 32
@@ -39,8 +44,10 @@ export class GcmNonceKeystream {
   private readonly ecb: Cipher;
   private batchN0 = 0;
   private batchN1 = 0;
-  /** First `n2` of the batch (a multiple of BATCH), or -1 before the first batch. */
+  /** First `n2` of the batch (a multiple of `count`), or -1 before the first batch. */
   private batchBase = -1;
+  /** Nonces in the batch: BATCH, or fewer for a large stride (see BATCH_BLOCKS). */
+  private count = 0;
   /** Keystream blocks per nonce in the batch: E(K, J0) then the data's counter blocks. */
   private stride = 0;
   private batch: Int32Array = new Int32Array(0);
@@ -79,7 +86,7 @@ export class GcmNonceKeystream {
       n0 === this.batchN0 &&
       n1 === this.batchN1 &&
       n2 >= this.batchBase &&
-      n2 < this.batchBase + BATCH;
+      n2 < this.batchBase + this.count;
     if (!inBatch || blocks > this.stride) {
       const sequential =
         n0 === this.lastN0 && n1 === this.lastN1 && n2 > this.lastN2 && n2 - this.lastN2 <= SEQUENTIAL_REACH;
@@ -88,8 +95,9 @@ export class GcmNonceKeystream {
         this.stride = Math.max(this.batchBase >= 0 ? this.stride : 0, blocks);
         this.batchN0 = n0;
         this.batchN1 = n1;
-        this.batchBase = n2 - (n2 % BATCH);
-        this.batch = this.generate(n0, n1, this.batchBase, BATCH, this.stride);
+        this.count = batchCount(this.stride);
+        this.batchBase = n2 - (n2 % this.count);
+        this.batch = this.generate(n0, n1, this.batchBase, this.count, this.stride);
       } else {
         this.words = this.generate(n0, n1, n2, 1, blocks);
         this.offset = 0;
@@ -130,6 +138,13 @@ export class GcmNonceKeystream {
     const aligned = out.byteOffset & 3 ? Uint8Array.from(out) : out;
     return new Int32Array(aligned.buffer, aligned.byteOffset, words);
   }
+}
+
+/** The largest power of two, at most BATCH, of nonces whose keystream fits in BATCH_BLOCKS. */
+function batchCount(stride: number): number {
+  let count = BATCH;
+  while (count > 1 && count * stride > BATCH_BLOCKS) count >>>= 1;
+  return count;
 }
 
 function bswap(w: number): number {

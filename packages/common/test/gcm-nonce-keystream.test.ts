@@ -78,6 +78,12 @@ describe('GcmNonceKeystream', () => {
     ks.find(1, 2, 30_040, 3);
     ks.find(1, 2, 30_047, 3);
     expect(update).toHaveBeenCalledTimes(1);
+    // Batches hold at most 128 blocks: 17-block strides come 4 nonces (1088 bytes) per call.
+    const wide = new GcmNonceKeystream(key, 17);
+    const wideUpdate = vi.spyOn(Reflect.get(wide, 'ecb') as typeof ecb, 'update');
+    for (let n2 = 0; n2 < 64; n2++) wide.find(1, 2, n2, 17);
+    expect(wideUpdate).toHaveBeenCalledTimes(1 + 16);
+    expect((wideUpdate.mock.calls[1]![0] as unknown as Uint8Array).length).toBe(4 * 17 * 16);
     // Records larger than the batch bound get a keystream of their own.
     update.mockClear();
     ks.find(1, 2, 20_001, 9);
