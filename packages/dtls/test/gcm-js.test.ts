@@ -71,7 +71,9 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
             maxLength: 45,
           },
         ),
-        (alg, keyBytes, saltBytes, ep, start, records) => {
+        (alg, keyBytes, saltBytes, ep, start, drawn) => {
+          // At least one application-data record, so the JS path is always exercised.
+          const records: Array<[number, number, number]> = [[17, 23, 1], ...drawn];
           const key = Buffer.from(keyBytes.subarray(0, alg === 'aes-128-gcm' ? 16 : 32));
           const s = Buffer.from(saltBytes);
           const ours = new Dtls12RecordAead(alg, key, s);
@@ -183,6 +185,16 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
     const [good] = parseDatagram(genuine).records;
     expect(b.unprotect(good!)).toMatchObject({ seq: 0, data: Buffer.from('small') });
     expect(b.unprotect(good!)).toBe('replay');
+  });
+
+  it('keeps handshake records on Node: a connection that never carries application data builds no JS state', () => {
+    const aead = new Dtls12RecordAead('aes-128-gcm', Buffer.alloc(16, 1), Buffer.alloc(4, 2));
+    const finished = aead.seal(22, 0xfefd, 1, 0, Buffer.alloc(16, 3));
+    aead.seal(21, 0xfefd, 1, 1, Buffer.of(1, 0));
+    expect(Reflect.get(aead, 'js')).toBeUndefined();
+    const opener = new Dtls12RecordAead('aes-128-gcm', Buffer.alloc(16, 1), Buffer.alloc(4, 2));
+    expect(opener.open(22, 0xfefd, 1, 0, finished.subarray(HEADER))).toEqual(Buffer.alloc(16, 3));
+    expect(Reflect.get(opener, 'js')).toBeUndefined();
   });
 
   it('keeps ChaCha20-Poly1305 and records above the crossover on Node (same bytes as Node either way)', () => {

@@ -7,6 +7,7 @@ import {
 } from 'node:crypto';
 import { canUseJsGcm } from '@purertc/common';
 import { ownedCopy } from '../bytes.js';
+import { ContentType } from '../constants.js';
 import { Dtls12GcmJs } from './gcm-js.js';
 import type { AeadAlgorithm } from './suites.js';
 
@@ -34,7 +35,11 @@ export class Dtls12RecordAead {
   private readonly fixedIv: Buffer;
   /** Kept only until the JS path is built. */
   private rawKey: Buffer | undefined;
-  /** Built on the first small record: a connection that never sends data need not pay for it. */
+  /**
+   * Built on the first small application-data record: the handshake's few records (Finished,
+   * alerts) stay on Node, so a connection that carries only SRTP keys never pays for the JS path's
+   * memory (about 7 KiB per direction: GHASH key powers, stage, one keystream batch of at most 2 KiB).
+   */
   private js: Dtls12GcmJs | undefined;
   /** Plaintexts up to this length take the JS GCM path; -1 when it is off (ChaCha20, big-endian). */
   private readonly maxJsPlaintext: number;
@@ -98,8 +103,9 @@ export class Dtls12RecordAead {
 
   /** Returns the whole protected record, header included, in one allocation. */
   seal(type: number, version: number, epoch: number, seq: number, plaintext: Uint8Array): Buffer {
-    if (plaintext.length <= this.maxJsPlaintext)
+    if (type === ContentType.application_data && plaintext.length <= this.maxJsPlaintext) {
       return this.jsGcm().seal(type, version, epoch, seq, plaintext);
+    }
     const bodyLength = this.explicitLength + plaintext.length + TAG_LENGTH;
     const out = Buffer.allocUnsafe(DTLS12_HEADER_LENGTH + bodyLength);
     out[0] = type;
@@ -129,7 +135,9 @@ export class Dtls12RecordAead {
   open(type: number, version: number, epoch: number, seq: number, fragment: Buffer): Buffer | undefined {
     const plaintextLength = fragment.length - this.overhead;
     if (plaintextLength < 0) return undefined;
-    if (plaintextLength <= this.maxJsPlaintext) return this.jsGcm().open(type, version, epoch, seq, fragment);
+    if (type === ContentType.application_data && plaintextLength <= this.maxJsPlaintext) {
+      return this.jsGcm().open(type, version, epoch, seq, fragment);
+    }
     this.setNonce(
       epoch,
       seq,
