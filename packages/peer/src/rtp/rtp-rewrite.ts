@@ -77,23 +77,14 @@ export function rewriteRtp(
   let keptBytes = 0;
   let keptCount = 0;
   let oneByte = mid.id >= 1 && mid.id <= 14 && mid.value.length >= 1 && mid.value.length <= 16;
-  if (kind !== 0) {
-    for (let i = dataStart; i < payloadStart; ) {
-      const e = element(packet, i, payloadStart, kind);
-      if (e === STOP) break;
-      if (e === BAD) return undefined;
-      if (e === PAD) {
-        i++;
-        continue;
-      }
-      const { id, start, length } = e;
-      i = start + length;
-      if (id === mid.id) continue;
+  const wellFormed =
+    kind === 0 ||
+    walkElements(packet, dataStart, payloadStart, kind, mid.id, (id, _start, length) => {
       keptCount++;
       keptBytes += length;
       if (id > 14 || length < 1 || length > 16) oneByte = false;
-    }
-  }
+    });
+  if (!wellFormed) return undefined;
   if (mid.id < 1 || mid.id > 255 || mid.value.length > 255) return undefined;
   const hdr = oneByte ? 1 : 2;
   const size = keptBytes + keptCount * hdr + hdr + mid.value.length;
@@ -108,18 +99,9 @@ export function rewriteRtp(
   // Second pass: write the kept elements, then the MID.
   let o = dataStart;
   if (kind !== 0) {
-    for (let i = dataStart; i < payloadStart; ) {
-      const e = element(packet, i, payloadStart, kind);
-      if (e === STOP || e === BAD) break;
-      if (e === PAD) {
-        i++;
-        continue;
-      }
-      const { id, start, length } = e;
-      i = start + length;
-      if (id === mid.id) continue;
+    walkElements(packet, dataStart, payloadStart, kind, mid.id, (id, start, length) => {
       o = writeElement(out, o, id, packet.subarray(start, start + length), oneByte);
-    }
+    });
   }
   o = writeElement(out, o, mid.id, mid.value, oneByte);
   out.fill(0, o, dataStart + dataLength);
@@ -127,39 +109,44 @@ export function rewriteRtp(
   return out;
 }
 
-const PAD = 0;
-const STOP = 1;
-const BAD = 2;
-// One reused result object: the walk allocates nothing per element.
-const found = { id: 0, start: 0, length: 0 };
-
-/** The element at `i` (RFC 8285 4.2 one-byte, 4.3 two-byte), padding, the end marker or overrun. */
-function element(
+/**
+ * Calls `visit` for each RFC 8285 element (4.2 one-byte, 4.3 two-byte) of the block except those
+ * with `skipId`, skipping padding and stopping at a one-byte ID 15 (reserved: processing stops
+ * there). False when an element overruns the block.
+ */
+function walkElements(
   p: Uint8Array,
-  i: number,
-  end: number,
+  from: number,
+  to: number,
   kind: 1 | 2,
-): typeof PAD | typeof STOP | typeof BAD | typeof found {
-  const b = p[i]!;
-  if (b === 0) return PAD;
-  if (kind === 1) {
-    const id = b >> 4;
-    // RFC 8285 4.2: ID 15 is reserved; processing stops there.
-    if (id === 15) return STOP;
-    const length = (b & 0x0f) + 1;
-    if (i + 1 + length > end) return BAD;
-    found.id = id;
-    found.start = i + 1;
-    found.length = length;
-    return found;
+  skipId: number,
+  visit: (id: number, start: number, length: number) => void,
+): boolean {
+  for (let i = from; i < to; ) {
+    const b = p[i]!;
+    if (b === 0) {
+      i++;
+      continue;
+    }
+    let id: number;
+    let start: number;
+    let length: number;
+    if (kind === 1) {
+      id = b >> 4;
+      if (id === 15) return true;
+      length = (b & 0x0f) + 1;
+      start = i + 1;
+    } else {
+      if (i + 1 >= to) return false;
+      id = b;
+      length = p[i + 1]!;
+      start = i + 2;
+    }
+    if (start + length > to) return false;
+    if (id !== skipId) visit(id, start, length);
+    i = start + length;
   }
-  if (i + 1 >= end) return BAD;
-  const length = p[i + 1]!;
-  if (i + 2 + length > end) return BAD;
-  found.id = b;
-  found.start = i + 2;
-  found.length = length;
-  return found;
+  return true;
 }
 
 function writeElement(out: Buffer, o: number, id: number, value: Uint8Array, oneByte: boolean): number {

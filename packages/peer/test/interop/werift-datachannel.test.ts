@@ -161,52 +161,45 @@ describe('purertc RTCPeerConnection with werift over loopback', () => {
     return { ours, ch };
   }
 
-  it('on a loopback pair path MTU discovery (RFC 8899) raises our SCTP packets to 2008 bytes by default', async () => {
-    const { ours, ch } = await offerToWerift({});
+  /** Resolves once path MTU discovery has raised our SCTP packets to `size`. */
+  function packetSizeReaches(ours: RTCPeerConnection, size: number): Promise<void> {
     const grown = new Promise<void>((resolve) => {
       const t = setInterval(() => {
-        if (ours.sctp?.packetSize === 2008) {
+        if (ours.sctp?.packetSize === size) {
           clearInterval(t);
           resolve();
         }
       }, 5);
       cleanups.push(() => clearInterval(t));
     });
-    await within(grown, 5_000, 'SCTP packets of 2008 bytes');
-    const payloads = Array.from({ length: 8 }, () => randomBytes(60_000));
+    return within(grown, 5_000, `SCTP packets of ${size} bytes`);
+  }
+
+  /** Echoes `count` 60 KB messages through werift and checks every byte. */
+  async function echoesIntact(ch: RTCDataChannel, count: number): Promise<void> {
+    const payloads = Array.from({ length: count }, () => randomBytes(60_000));
     const got = await echoRoundTrip(ch, payloads);
     payloads.forEach((p, i) => {
       expect(Buffer.from(got[i] as ArrayBuffer).equals(p)).toBe(true);
     });
+  }
+
+  it('on a loopback pair path MTU discovery (RFC 8899) raises our SCTP packets to 2008 bytes by default', async () => {
+    const { ours, ch } = await offerToWerift({});
+    await packetSizeReaches(ours, 2008);
+    await echoesIntact(ch, 8);
   });
 
   it('sctpMaxPacketSize 16384: discovery confirms one full DTLS record per packet and werift takes them', async () => {
     const { ours, ch } = await offerToWerift({ sctpMaxPacketSize: 16_384 });
-    const grown = new Promise<void>((resolve) => {
-      const t = setInterval(() => {
-        if (ours.sctp?.packetSize === 16_384) {
-          clearInterval(t);
-          resolve();
-        }
-      }, 5);
-      cleanups.push(() => clearInterval(t));
-    });
-    await within(grown, 5_000, 'SCTP packets of 16 KiB');
-    const payloads = Array.from({ length: 24 }, () => randomBytes(60_000));
-    const got = await echoRoundTrip(ch, payloads);
-    payloads.forEach((p, i) => {
-      expect(Buffer.from(got[i] as ArrayBuffer).equals(p)).toBe(true);
-    });
+    await packetSizeReaches(ours, 16_384);
+    await echoesIntact(ch, 24);
     expect(ours.sctp?.packetSize).toBe(16_384);
   });
 
   it('sctpMaxPacketSize 1200 keeps the packets at 1200 bytes on the same pair', async () => {
     const { ours, ch } = await offerToWerift({ sctpMaxPacketSize: 1200 });
-    const payloads = Array.from({ length: 4 }, () => randomBytes(60_000));
-    const got = await echoRoundTrip(ch, payloads);
-    payloads.forEach((p, i) => {
-      expect(Buffer.from(got[i] as ArrayBuffer).equals(p)).toBe(true);
-    });
+    await echoesIntact(ch, 4);
     expect(ours.sctp?.packetSize).toBe(1200);
   });
 
