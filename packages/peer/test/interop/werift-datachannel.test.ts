@@ -63,8 +63,11 @@ function weriftEcho(dc: WeriftDataChannel): void {
 }
 
 describe('purertc RTCPeerConnection with werift over loopback', () => {
-  it('purertc offers, werift answers: data channel echoes intact', async () => {
-    const ours = new RTCPeerConnection(LOOPBACK);
+  /** purertc offers to an echoing werift; returns our open channel. */
+  async function offerToWerift(
+    config: RTCConfiguration,
+  ): Promise<{ ours: RTCPeerConnection; ch: RTCDataChannel }> {
+    const ours = new RTCPeerConnection({ ...LOOPBACK, ...config });
     const theirs: WeriftPeerConnection = weriftPeer();
     cleanups.push(
       () => ours.close(),
@@ -73,11 +76,15 @@ describe('purertc RTCPeerConnection with werift over loopback', () => {
     theirs.onDataChannel.subscribe(weriftEcho);
     const ch = ours.createDataChannel('echo');
     await ours.setLocalDescription(await ours.createOffer());
-    const offer = await completeLocalDescription(ours);
-    await theirs.setRemoteDescription(offer);
+    await theirs.setRemoteDescription(await completeLocalDescription(ours));
     await theirs.setLocalDescription(await theirs.createAnswer());
     await ours.setRemoteDescription({ type: 'answer', sdp: theirs.localDescription!.sdp });
     await within(channelOpen(ch), 15_000, 'channel open');
+    return { ours, ch };
+  }
+
+  it('purertc offers, werift answers: data channel echoes intact', async () => {
+    const { ours, ch } = await offerToWerift({});
     expectEchoes(await echoRoundTrip(ch, PAYLOADS));
     // W3C 6.2 send(): past the peer's max-message-size is a TypeError, and the channel stays open.
     expect(() => ch.send(new Uint8Array(65_537))).toThrow(TypeError);
@@ -140,26 +147,6 @@ describe('purertc RTCPeerConnection with werift over loopback', () => {
       else expect(Buffer.from(got[i] as Buffer).equals(Buffer.from(p))).toBe(true);
     });
   });
-
-  /** purertc offers to an echoing werift; returns our open channel. */
-  async function offerToWerift(
-    config: RTCConfiguration,
-  ): Promise<{ ours: RTCPeerConnection; ch: RTCDataChannel }> {
-    const ours = new RTCPeerConnection({ ...LOOPBACK, ...config });
-    const theirs: WeriftPeerConnection = weriftPeer();
-    cleanups.push(
-      () => ours.close(),
-      () => theirs.close(),
-    );
-    theirs.onDataChannel.subscribe(weriftEcho);
-    const ch = ours.createDataChannel('mtu');
-    await ours.setLocalDescription(await ours.createOffer());
-    await theirs.setRemoteDescription(await completeLocalDescription(ours));
-    await theirs.setLocalDescription(await theirs.createAnswer());
-    await ours.setRemoteDescription({ type: 'answer', sdp: theirs.localDescription!.sdp });
-    await within(channelOpen(ch), 15_000, 'channel open');
-    return { ours, ch };
-  }
 
   /** Resolves once path MTU discovery has raised our SCTP packets to `size`. */
   function packetSizeReaches(ours: RTCPeerConnection, size: number): Promise<void> {
