@@ -22,6 +22,10 @@ import { TurnRelay, type TurnRelayOptions, type TurnServerTransport } from './tu
 
 const log = debuglog('purertc:peer');
 
+/** Waits at least this long are rounded up to the timer grid. */
+const LONG_WAIT_MS = 1000;
+const TIMER_GRID_MS = 20;
+
 /** Node-only RTCPeerConnection options: where sockets bind. */
 export interface NodeDriverOptions {
   /** Bind exactly these local addresses (e.g. `['127.0.0.1']`); default: every interface address. */
@@ -240,7 +244,17 @@ export class NodeDriver implements PeerDriver {
       this.#immediate = setImmediate(this.#onTimer);
       return;
     }
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, delay));
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, delay < LONG_WAIT_MS ? delay : this.#onGrid(at)));
+  }
+
+  /**
+   * A long wait (consent, heartbeats, retransmissions of a second or more) ends on a grid shared
+   * by every connection of the process, never before its deadline: idle connections' timers then
+   * fire together, one wake-up of the process for many of them.
+   */
+  #onGrid(at: number): number {
+    const now = performance.now();
+    return Math.ceil(Math.ceil((this.#t0 + at) / TIMER_GRID_MS) * TIMER_GRID_MS - now);
   }
 
   #disarm(): void {
