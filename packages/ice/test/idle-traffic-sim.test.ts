@@ -69,6 +69,7 @@ describe('an idle connected agent', () => {
       }),
     ).toBe(true);
     expect(a.agent.checkList).toHaveLength(4);
+    expect(b.agent.checkList).toHaveLength(4);
     // Let the last check retransmission timers run out.
     net.runFor(10_000);
     const ra = record(a, net);
@@ -141,4 +142,63 @@ describe('an idle connected agent', () => {
       expect(Math.abs(2 * leading - all)).toBeLessThanOrEqual(1);
     });
   }
+});
+
+describe('after nomination (RFC 8445 section 8.1.2)', () => {
+  it('neither side checks or retransmits to other pairs, and both reach completed', () => {
+    const net = new SimNetwork({ seed: 8 });
+    const ha = net.addHost({ address: '198.51.100.1', uplink: { delayMs: 10 } });
+    const hb = net.addHost({ address: '198.51.100.2', uplink: { delayMs: 10 } });
+    const a = new SimIceEndpoint(net, ha, { controlling: true, random: seeded(16) }, 'a');
+    const b = new SimIceEndpoint(net, hb, { controlling: false, random: seeded(17) }, 'b');
+    a.bindHost();
+    b.bindHost();
+    const dead: { at: number; from: string; selected: boolean }[] = [];
+    for (const e of [a, b]) {
+      const socket = e.sockets.get('s0')!;
+      const send = socket.send.bind(socket);
+      socket.send = (data, to) => {
+        if (to.host.startsWith('203.0.113.'))
+          dead.push({ at: net.now, from: e.name, selected: e.agent.selectedPair !== undefined });
+        send(data, to);
+      };
+    }
+    signal(a, b);
+    // Three candidates each side that nobody answers (a peer's unreachable interfaces), with a
+    // higher priority than the real one, so they are checked first and still in progress when
+    // the real pair is nominated.
+    for (let i = 0; i < 3; i++) {
+      const dead = (address: string) =>
+        ({
+          foundation: `d${i}`,
+          component: 1,
+          transport: 'udp',
+          priority: 2_130_706_431 - i,
+          address,
+          port: 9000,
+          type: 'host',
+        }) as const;
+      a.agent.addRemoteCandidate(dead(`203.0.113.${i + 1}`));
+      b.agent.addRemoteCandidate(dead(`203.0.113.${i + 11}`));
+    }
+    a.agent.endOfLocalCandidates();
+    b.agent.endOfLocalCandidates();
+    a.agent.endOfRemoteCandidates();
+    b.agent.endOfRemoteCandidates();
+    a.flush();
+    b.flush();
+    net.runFor(20_000);
+    expect(a.agent.selectedPair?.remote.address).toBe('198.51.100.2');
+    expect(b.agent.selectedPair?.remote.address).toBe('198.51.100.1');
+    // Checked (and retransmitted) before nomination: 3 pairs, each side.
+    for (const name of ['a', 'b']) {
+      expect(dead.filter((d) => d.from === name && !d.selected).length).toBeGreaterThanOrEqual(6);
+    }
+    // Once a pair is nominated and selected, nothing more goes to the others (with the old
+    // behaviour, 4-5 more retransmissions per pair per side over the next 5 s).
+    expect(dead.filter((d) => d.selected)).toEqual([]);
+    expect(a.agent.state).toBe('completed');
+    expect(b.agent.state).toBe('completed');
+    expect(a.agent.checkList.filter((p) => p.state === 'in-progress')).toEqual([]);
+  });
 });

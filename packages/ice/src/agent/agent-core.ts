@@ -259,8 +259,25 @@ export class AgentCore {
     this.remoteRestartedFirst = false;
     this.previousLocal = undefined;
     this.consent.start(now);
+    if (pair.nominated) this.releaseOtherPairs(pair);
     log('selected %s -> %s:%d', pair.local.socketId, pair.remote.address, pair.remote.port);
     this.events.push({ type: 'selected-pair', pair: pair.info() });
+  }
+
+  /**
+   * RFC 8445 section 8.1.2: with a pair nominated, nothing else is checked: no ordinary checks
+   * on either side, and checks in flight on other pairs are cancelled (not retransmitted, not
+   * failed, a late answer still accepted; the pair goes back to Waiting). Without this an
+   * unreachable candidate cost up to seven check transmissions per pair on both sides after the
+   * connection was up. The pairs stay listed, unlike the RFC's removal: data from them is still
+   * accepted (an aggressively nominating peer may send on the pair it nominated last), and a
+   * check from the peer on one still triggers ours (section 7.3.1.4).
+   */
+  private releaseOtherPairs(pair: CandidatePair): void {
+    this.nominationDone = true;
+    const released = (p: CandidatePair): boolean => p !== pair && !p.nominating;
+    this.transactions.cancelWhere((t) => t.kind === 'check' && released(t.pair));
+    for (const p of this.list.pairs) if (p.state === 'in-progress' && released(p)) p.state = 'waiting';
   }
 
   updateState(now: number): void {

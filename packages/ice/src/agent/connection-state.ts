@@ -34,8 +34,9 @@ export function nextConnectionState(s: ConnectionSnapshot): IceConnectionState {
     if (s.consentChecked && s.sinceConsentMs >= s.consentTimeoutMs) return 'failed';
     if (s.consentChecked && s.consentFailing) return 'disconnected';
     if (!s.nominationSettled || s.restarting) return 'connected';
+    // RFC 8445 section 8.1.2: after nomination, pairs not yet checked never will be.
     const checking = s.pairStates.some(
-      (p) => p === 'waiting' || p === 'in-progress' || (p === 'frozen' && !s.nominationDone),
+      (p) => p === 'in-progress' || ((p === 'waiting' || p === 'frozen') && !s.nominationDone),
     );
     return s.remoteGatheringDone && s.localGatheringDone && !checking ? 'completed' : 'connected';
   }
