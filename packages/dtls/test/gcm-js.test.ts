@@ -2,7 +2,7 @@ import { createCipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_MAX_JS_PLAINTEXT, Dtls12RecordAead } from '../src/crypto/aead.js';
+import { DEFAULT_JS_AFTER_RECORDS, DEFAULT_MAX_JS_PLAINTEXT, Dtls12RecordAead } from '../src/crypto/aead.js';
 import { Dtls12GcmJs } from '../src/crypto/gcm-js.js';
 import { parseDatagram } from '../src/record/record.js';
 import { Dtls12RecordLayer } from '../src/record/record-layer.js';
@@ -15,6 +15,9 @@ const EXPLICIT = 8;
 /** Node's GCM only: the reference the JS path must match byte for byte. */
 const native = (alg: 'aes-128-gcm' | 'aes-256-gcm', key: Buffer, salt: Buffer) =>
   new Dtls12RecordAead(alg, key, salt, -1);
+/** The JS path from the first small record (by default a direction earns it after 64). */
+const jsFirst = (alg: 'aes-128-gcm' | 'aes-256-gcm', key: Buffer, salt: Buffer) =>
+  new Dtls12RecordAead(alg, key, salt, MAX, 0);
 
 describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () => {
   // GCM specification (McGrew & Viega) test cases 4 and 16: IV cafebabe || facedbaddecaf888 is
@@ -76,9 +79,9 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
           const records: Array<[number, number, number]> = [[17, 23, 1], ...drawn];
           const key = Buffer.from(keyBytes.subarray(0, alg === 'aes-128-gcm' ? 16 : 32));
           const s = Buffer.from(saltBytes);
-          const ours = new Dtls12RecordAead(alg, key, s);
+          const ours = jsFirst(alg, key, s);
           const reference = native(alg, key, s);
-          const opener = new Dtls12RecordAead(alg, key, s);
+          const opener = jsFirst(alg, key, s);
           let n = start;
           for (const [length, type, step] of records) {
             const plaintext = Buffer.alloc(length, length & 0xff);
@@ -100,8 +103,8 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
   it('equals Node GCM across the 2^32 sequence-number edge, where the nonce word above the batch changes', () => {
     const key = Buffer.alloc(16, 0x42);
     const salt = Buffer.alloc(4, 0x24);
-    const ours = new Dtls12RecordAead('aes-128-gcm', key, salt);
-    const opener = new Dtls12RecordAead('aes-128-gcm', key, salt);
+    const ours = jsFirst('aes-128-gcm', key, salt);
+    const opener = jsFirst('aes-128-gcm', key, salt);
     const reference = native('aes-128-gcm', key, salt);
     for (let seq = 2 ** 32 - 70; seq < 2 ** 32 + 70; seq++) {
       const plaintext = Buffer.alloc(seq % 97, seq & 0xff);
@@ -121,8 +124,8 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
         (keyBytes, length, at, bit) => {
           const key = Buffer.from(keyBytes);
           const salt = Buffer.alloc(4, 9);
-          const sealer = new Dtls12RecordAead('aes-128-gcm', key, salt);
-          const opener = new Dtls12RecordAead('aes-128-gcm', key, salt);
+          const sealer = jsFirst('aes-128-gcm', key, salt);
+          const opener = jsFirst('aes-128-gcm', key, salt);
           const record = sealer.seal(23, 0xfefd, 1, 5, Buffer.alloc(length, 0x61));
           const fragment = Buffer.from(record.subarray(HEADER));
           fragment[at % fragment.length]! ^= 1 << bit;
@@ -151,7 +154,7 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
         (keyBytes, records) => {
           const key = Buffer.from(keyBytes);
           const salt = Buffer.alloc(4, 1);
-          const opener = new Dtls12RecordAead('aes-128-gcm', key, salt);
+          const opener = jsFirst('aes-128-gcm', key, salt);
           for (const [seq, [explicit, length]] of records.entries()) {
             // Sealed with Node's GCM directly under the chosen nonce, as another stack might.
             const fragment = sealWithExplicit(
@@ -175,8 +178,8 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
     const b = new Dtls12RecordLayer();
     const k = Buffer.alloc(32, 3);
     const iv = Buffer.alloc(4, 4);
-    a.installWriteEpoch(1, new Dtls12RecordAead('aes-256-gcm', k, iv));
-    b.installReadEpoch(1, new Dtls12RecordAead('aes-256-gcm', k, iv));
+    a.installWriteEpoch(1, jsFirst('aes-256-gcm', k, iv));
+    b.installReadEpoch(1, jsFirst('aes-256-gcm', k, iv));
     const genuine = a.protect(1, 23, Buffer.from('small'));
     const forged = Buffer.from(genuine);
     forged[forged.length - 1]! ^= 0x80;
@@ -197,6 +200,23 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
     expect(Reflect.get(opener, 'js')).toBeUndefined();
   });
 
+  it('a direction builds the JS path only after 64 small application-data records (idle connections keep their memory)', () => {
+    const key = Buffer.alloc(16, 7);
+    const salt = Buffer.alloc(4, 8);
+    const sealer = new Dtls12RecordAead('aes-128-gcm', key, salt);
+    const opener = new Dtls12RecordAead('aes-128-gcm', key, salt);
+    const reference = native('aes-128-gcm', key, salt);
+    for (let seq = 0; seq < 70; seq++) {
+      const data = Buffer.alloc(40, seq);
+      const record = sealer.seal(23, 0xfefd, 1, seq, data);
+      expect(record).toEqual(reference.seal(23, 0xfefd, 1, seq, data));
+      expect(opener.open(23, 0xfefd, 1, seq, record.subarray(HEADER))).toEqual(data);
+      const built = seq >= DEFAULT_JS_AFTER_RECORDS;
+      expect(Reflect.get(sealer, 'js') !== undefined).toBe(built);
+      expect(Reflect.get(opener, 'js') !== undefined).toBe(built);
+    }
+  });
+
   it('keeps ChaCha20-Poly1305 and records above the crossover on Node (same bytes as Node either way)', () => {
     const key = Buffer.alloc(32, 5);
     const iv = Buffer.alloc(12, 6);
@@ -209,7 +229,7 @@ describe('JS AES-GCM for DTLS 1.2 records (RFC 5288 3, RFC 6347 4.1.2.1)', () =>
     const big = Buffer.alloc(MAX + 1, 1);
     const gcmKey = Buffer.alloc(16, 5);
     const salt = Buffer.alloc(4, 6);
-    expect(new Dtls12RecordAead('aes-128-gcm', gcmKey, salt).seal(23, 0xfefd, 1, 2, big)).toEqual(
+    expect(jsFirst('aes-128-gcm', gcmKey, salt).seal(23, 0xfefd, 1, 2, big)).toEqual(
       native('aes-128-gcm', gcmKey, salt).seal(23, 0xfefd, 1, 2, big),
     );
   });

@@ -21,6 +21,13 @@ export const DTLS12_HEADER_LENGTH = 13;
  * near 320 (AES-128) to 384 bytes (AES-256) on a 2-core x86-64 (packages/dtls/bench/gcm-crossover.ts).
  */
 export const DEFAULT_MAX_JS_PLAINTEXT = 256;
+/**
+ * Small application-data records a direction carries on Node's GCM before it builds the JS path.
+ * Most of a server's connections are idle most of the time (a HEARTBEAT every 30 s, a few
+ * control messages), and the JS path's state costs about 7 KiB per direction; a connection that
+ * exchanges small messages or SACKs passes this within its first burst and gets the cheap path.
+ */
+export const DEFAULT_JS_AFTER_RECORDS = 64;
 
 /**
  * One direction of DTLS 1.2 AEAD record protection. The header layout and additional data follow
@@ -36,11 +43,13 @@ export class Dtls12RecordAead {
   /** Kept only until the JS path is built. */
   private rawKey: Buffer | undefined;
   /**
-   * Built on the first small application-data record: the handshake's few records (Finished,
-   * alerts) stay on Node, so a connection that carries only SRTP keys never pays for the JS path's
-   * memory (about 7 KiB per direction: GHASH key powers, stage, one keystream batch of at most 2 KiB).
+   * Built once `jsAfterRecords` small application-data records went through Node in this
+   * direction: handshake records (Finished, alerts) never count, so a connection that carries only
+   * SRTP keys, or little data, never pays for the JS path's memory (about 7 KiB per direction:
+   * GHASH key powers, stage, one keystream batch of at most 2 KiB).
    */
   private js: Dtls12GcmJs | undefined;
+  private smallRecords = 0;
   /** Plaintexts up to this length take the JS GCM path; -1 when it is off (ChaCha20, big-endian). */
   private readonly maxJsPlaintext: number;
   readonly overhead: number;
@@ -50,6 +59,7 @@ export class Dtls12RecordAead {
     key: Buffer,
     fixedIv: Buffer,
     maxJsPlaintext = DEFAULT_MAX_JS_PLAINTEXT,
+    private readonly jsAfterRecords = DEFAULT_JS_AFTER_RECORDS,
   ) {
     this.key = createSecretKey(key);
     this.fixedIv = ownedCopy(fixedIv);
@@ -59,8 +69,10 @@ export class Dtls12RecordAead {
     this.rawKey = this.maxJsPlaintext >= 0 ? ownedCopy(key) : undefined;
   }
 
-  private jsGcm(): Dtls12GcmJs {
+  /** The JS path for a small application-data record, once this direction has earned it. */
+  private jsGcm(): Dtls12GcmJs | undefined {
     if (!this.js) {
+      if (this.smallRecords++ < this.jsAfterRecords) return undefined;
       this.js = new Dtls12GcmJs(this.rawKey!, this.fixedIv, this.maxJsPlaintext);
       this.rawKey = undefined;
     }
@@ -104,7 +116,8 @@ export class Dtls12RecordAead {
   /** Returns the whole protected record, header included, in one allocation. */
   seal(type: number, version: number, epoch: number, seq: number, plaintext: Uint8Array): Buffer {
     if (type === ContentType.application_data && plaintext.length <= this.maxJsPlaintext) {
-      return this.jsGcm().seal(type, version, epoch, seq, plaintext);
+      const js = this.jsGcm();
+      if (js) return js.seal(type, version, epoch, seq, plaintext);
     }
     const bodyLength = this.explicitLength + plaintext.length + TAG_LENGTH;
     const out = Buffer.allocUnsafe(DTLS12_HEADER_LENGTH + bodyLength);
@@ -136,7 +149,8 @@ export class Dtls12RecordAead {
     const plaintextLength = fragment.length - this.overhead;
     if (plaintextLength < 0) return undefined;
     if (type === ContentType.application_data && plaintextLength <= this.maxJsPlaintext) {
-      return this.jsGcm().open(type, version, epoch, seq, fragment);
+      const js = this.jsGcm();
+      if (js) return js.open(type, version, epoch, seq, fragment);
     }
     this.setNonce(
       epoch,
