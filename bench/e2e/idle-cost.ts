@@ -5,6 +5,10 @@
  *
  *   npx tsx bench/e2e/idle-cost.ts [impl=purertc] [pairs=200] [settleSeconds=10] [idleSeconds=30]
  *
+ * `impl` is purertc, werift, or floor: bare UDP sockets doing consent's traffic (see
+ * `openFloorPair`), what Node itself charges for it. An empty process (pairs=0) shows the fixed
+ * cost to subtract. The machine's other load shows in every figure: compare runs made together.
+ *
  * For purertc it also counts, per layer (ICE agent, DTLS, SCTP), how often that layer's
  * `handleTimeout` ran while its own deadline was due, and how often it ran for nothing.
  * Context: an idle purertc connection owes one consent request every 4-6 s (RFC 7675 5.1), the
