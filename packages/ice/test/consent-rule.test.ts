@@ -58,3 +58,35 @@ describe('the disconnected rule (consent.ts)', () => {
     expect(m.disconnected(7500, 20)).toBe(true);
   });
 });
+
+describe('when a consent request is due (RFC 7675 section 5.1, consent.ts)', () => {
+  it('with the peer asking, from 0.8 times the base after the last; by the timer, at the drawn interval', () => {
+    const m = new ConsentMonitor(settings, fixed);
+    m.start(1000);
+    // fixed(128): 0.8 + 0.4 * 128/255 of 5 s after the start.
+    expect(m.nextConsentAt).toBe(1000 + Math.round(5000 * (0.8 + (0.4 * 128) / 255)));
+    expect(m.consentDue(4999, true)).toBe(false);
+    expect(m.consentDue(5000, true)).toBe(true);
+    expect(m.consentDue(5000)).toBe(false);
+    expect(m.consentDue(m.nextConsentAt!)).toBe(true);
+  });
+
+  it('after following the peer, our own timer waits the longest interval (1.2 times the base)', () => {
+    const m = new ConsentMonitor(settings, fixed);
+    m.start(0);
+    m.schedule(4500, true);
+    expect(m.nextConsentAt).toBe(4500 + 6000);
+    // The window for the next one opens 0.8 times the base after this request.
+    expect(m.consentDue(8499, true)).toBe(false);
+    expect(m.consentDue(8500, true)).toBe(true);
+    m.schedule(8500);
+    expect(m.nextConsentAt).toBe(8500 + Math.round(5000 * (0.8 + (0.4 * 128) / 255)));
+  });
+
+  it('never, once stopped', () => {
+    const m = new ConsentMonitor(settings, fixed);
+    m.start(0);
+    m.stop();
+    expect(m.consentDue(100_000, true)).toBe(false);
+  });
+});
