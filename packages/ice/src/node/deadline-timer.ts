@@ -21,7 +21,9 @@ export class DeadlineTimer {
         this.at = Number.POSITIVE_INFINITY;
         this.fire();
       },
-      Math.max(0, at - now),
+      // Whole milliseconds, rounded up: Node's timers count whole ms, and a fractional wait cut
+      // short would fire before the deadline and cost a second wake-up for the rest.
+      Math.max(0, Math.ceil(at - now)),
     );
   }
 
