@@ -1,8 +1,24 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 
 export interface PortRange {
   readonly min: number;
   readonly max: number;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * dgram resolves the address of every `send` through its lookup function, and Node's default
+ * answers even an IP literal on the next tick: one deferred closure per datagram. Every address
+ * we send to is a literal, so answer those at once; names still go to the resolver.
+ */
+function literalLookup(hostname: string, options: LookupOneOptions | number, callback: LookupCallback): void {
+  const version = isIP(hostname);
+  if (version !== 0) callback(null, hostname, version);
+  else if (typeof options === 'number') dnsLookup(hostname, options, callback);
+  else dnsLookup(hostname, options, callback);
 }
 
 function bindOnce(address: string, port: number): Promise<Socket> {
@@ -10,6 +26,7 @@ function bindOnce(address: string, port: number): Promise<Socket> {
     const socket = createSocket({
       type: address.includes(':') ? 'udp6' : 'udp4',
       ipv6Only: address.includes(':'),
+      lookup: literalLookup,
     });
     const onError = (err: Error) => {
       socket.close();
