@@ -2,7 +2,9 @@
  * Setup time: createOffer to the data channel open on both ends, two peers in one process over
  * loopback, trickle (description sent at once, candidates as gathered) and non-trickle (complete
  * description after gathering). E2E_SETUP_COUNT (default 20) sequential pairs per case in a fresh
- * worker; median and p90. Row: opsPerSec = 1 / median seconds (setups per second, one at a time).
+ * worker after E2E_SETUP_WARMUP (default 5) untimed ones (module loading and JIT, like the
+ * throughput suite's untimed first transfer); median and p90. Row: opsPerSec = 1 / median seconds
+ * (setups per second, one at a time).
  */
 
 import { envNumber, fmt, impls, printTable, recordDetail, wanted } from './e2e/report.js';
@@ -17,6 +19,7 @@ export default defineSuite({
   suite: SUITE,
   cases: async () => {
     const count = envNumber('E2E_SETUP_COUNT', 20);
+    const warmup = envNumber('E2E_SETUP_WARMUP', 5);
     const todo = [
       { name: 'createOffer to open, trickle', trickle: true },
       { name: 'createOffer to open, non-trickle', trickle: false },
@@ -30,7 +33,7 @@ export default defineSuite({
       for (const impl of impls()) {
         let r: { fromOffer: number[]; fromConstruct: number[] };
         try {
-          r = await runTask({ task: 'setup', impl, trickle: p.trickle, count });
+          r = await runTask({ task: 'setup', impl, trickle: p.trickle, count, warmup });
         } catch (e) {
           console.log(`  ${p.name} [${impl}] failed: ${(e as Error).message}`);
           continue;
@@ -42,7 +45,7 @@ export default defineSuite({
         cases.push(measuredCase({ suite: SUITE, case: p.name, impl, opsPerSec: 1000 / med }));
       }
     }
-    printTable(`setup time (${count} pairs each, one at a time)`, table);
+    printTable(`setup time (${count} pairs each after ${warmup} untimed, one at a time)`, table);
     return cases;
   },
 });

@@ -19,7 +19,7 @@ export type Task =
   | { task: 'dc-loop'; impl: ImplName; messageSize: number; totalBytes: number; runs: number }
   | { task: 'dc-send'; impl: ImplName; messageSize: number; totalBytes: number }
   | { task: 'dc-recv'; impl: ImplName; totalBytes: number }
-  | { task: 'setup'; impl: ImplName; trickle: boolean; count: number }
+  | { task: 'setup'; impl: ImplName; trickle: boolean; count: number; warmup: number }
   | { task: 'connections'; impl: ImplName; seconds: number; maxPeerConnections: number; concurrency: number }
   | { task: 'sfu'; impl: ImplName; receivers: number; packetsPerSecond: number; seconds: number };
 
@@ -92,7 +92,9 @@ async function dcEnd(t: Extract<Task, { task: 'dc-send' | 'dc-recv' }>, commands
 async function setup(t: Extract<Task, { task: 'setup' }>): Promise<unknown> {
   const fromOffer: number[] = [];
   const fromConstruct: number[] = [];
-  for (let i = 0; i < t.count; i++) {
+  // The first `warmup` pairs load modules and let the JIT settle, as the throughput runs' first
+  // transfer does; a server that opens connections is a long-running process.
+  for (let i = 0; i < t.warmup + t.count; i++) {
     const t0 = performance.now();
     const toAnswerer = new SignalQueue();
     const toOfferer = new SignalQueue();
@@ -112,8 +114,10 @@ async function setup(t: Extract<Task, { task: 'setup' }>): Promise<unknown> {
     await offerer.start();
     await Promise.all([offerer.channel, answerer.channel]);
     const t2 = performance.now();
-    fromOffer.push(t2 - t1);
-    fromConstruct.push(t2 - t0);
+    if (i >= t.warmup) {
+      fromOffer.push(t2 - t1);
+      fromConstruct.push(t2 - t0);
+    }
     offerer.close();
     answerer.close();
     // Let closes finish so one pair's teardown does not land in the next one's timing.

@@ -152,25 +152,28 @@ describe('PathMtuDiscovery state machine', () => {
     const t = timers();
     const d = new PathMtuDiscovery(t, 1200, 9000, seededRandom(5));
     d.start(0);
-    const first = d.handleTimeout(0, 500);
+    // The search waits 100 ms after establishment: the handshake's and DCEP's packets go first.
+    expect(t.nextDeadline()).toBe(100);
+    expect(d.handleTimeout(99, 500)).toBeUndefined();
+    const first = d.handleTimeout(100, 500);
     expect(first?.size).toBe(9000);
     expect(first?.info.length).toBe(9000 - PROBE_OVERHEAD);
     // The PROBE_TIMER is at least 1 s (RFC 8899 5.1.1), however small the RTO.
-    expect(t.nextDeadline()).toBe(1000);
-    expect(d.handleTimeout(1000, 500)?.size).toBe(9000);
-    expect(d.handleTimeout(2000, 500)?.size).toBe(9000);
-    const mid = d.handleTimeout(3000, 500);
+    expect(t.nextDeadline()).toBe(1100);
+    expect(d.handleTimeout(1100, 500)?.size).toBe(9000);
+    expect(d.handleTimeout(2100, 500)?.size).toBe(9000);
+    const mid = d.handleTimeout(3100, 500);
     expect(mid?.size).toBe(
       1200 + Math.floor((8999 - 1200) / 2) - ((1200 + Math.floor((8999 - 1200) / 2)) % 4),
     );
-    expect(d.handleAck(ackFor(mid!.info), 3010)).toEqual({ probe: true, confirmed: true });
+    expect(d.handleAck(ackFor(mid!.info), 3110)).toEqual({ probe: true, confirmed: true });
     expect(d.current).toBe(mid!.size);
   });
 
   it('an ACK that is not the outstanding probe changes nothing; a plain heartbeat is not a probe', () => {
     const d = new PathMtuDiscovery(timers(), 1200, 4000, seededRandom(6));
     d.start(0);
-    const probe = d.handleTimeout(0, 500)!;
+    const probe = d.handleTimeout(100, 500)!;
     const forged = Buffer.from(probe.info);
     forged[12]! ^= 1;
     expect(d.handleAck(ackFor(forged), 5)).toEqual({ probe: true, confirmed: false });
@@ -185,10 +188,10 @@ describe('PathMtuDiscovery state machine', () => {
   it('two T3 expiries in a row fall back to the base size and search again (black hole, RFC 8899 4.3)', () => {
     const d = new PathMtuDiscovery(timers(), 1200, 16_384, seededRandom(7));
     d.start(0);
-    const probe = d.handleTimeout(0, 500)!;
-    d.handleAck(ackFor(probe.info), 1);
+    const probe = d.handleTimeout(100, 500)!;
+    d.handleAck(ackFor(probe.info), 101);
     expect(d.current).toBe(16_384);
-    expect(d.handleTimeout(1, 500)).toBeUndefined();
+    expect(d.handleTimeout(101, 500)).toBeUndefined();
     expect(d.state).toBe('search-complete');
     expect(d.onT3Expiry(100)).toBe(false);
     d.onProgress();
@@ -207,6 +210,6 @@ describe('PathMtuDiscovery state machine', () => {
     expect(d.handleTimeout(0, 500)).toBeUndefined();
     const e = new PathMtuDiscovery(timers(), 1200, 1501, seededRandom(9));
     e.start(0);
-    expect(e.handleTimeout(0, 500)?.size).toBe(1500);
+    expect(e.handleTimeout(100, 500)?.size).toBe(1500);
   });
 });

@@ -6,6 +6,13 @@ import { Timer, type TimerSet } from '../timer/timer.js';
 const MAX_PROBES = 3;
 /** RFC 8899 5.1.1: the PROBE_TIMER MUST NOT be below 1 s. */
 const MIN_PROBE_TIMER = 1000;
+/**
+ * The search starts this long after the association is up rather than at once: the first packets
+ * of a connection are its handshake's and the application's first messages (DCEP), and a probe
+ * pair of up to 2 KiB each way would only sit in front of them; a connection gone within this
+ * time never probes.
+ */
+const START_DELAY = 100;
 /** RFC 8899 5.1.1 PMTU_RAISE_TIMER: how long a completed search rests before trying larger sizes. */
 const RAISE_INTERVAL = 600_000;
 /** The search stops once the unconfirmed range is narrower than this (a few % of a packet). */
@@ -91,7 +98,7 @@ export class PathMtuDiscovery {
   /** The association is established: BASE_PLPMTU is confirmed by the handshake; search upwards. */
   start(now: number): void {
     this.started = true;
-    this.restartSearch(now);
+    this.restartSearch(now, START_DELAY);
   }
 
   stop(): void {
@@ -189,7 +196,7 @@ export class PathMtuDiscovery {
     return true;
   }
 
-  private restartSearch(now: number): void {
+  private restartSearch(now: number, delay = 0): void {
     this.failed = this.max + 1;
     this.probeCount = 0;
     this.nonce = undefined;
@@ -200,7 +207,7 @@ export class PathMtuDiscovery {
       return;
     }
     this.state = 'searching';
-    this.probeTimer.start(now, 0);
+    this.probeTimer.start(now, delay);
   }
 
   /** The largest allowed size first, then binary search between the PLPMTU and the failed size. */
