@@ -1,4 +1,4 @@
-import { parseRtp, serializeRtp } from '@purertc/srtp';
+import { parseRtp } from '@purertc/srtp';
 import { describe, expect, it } from 'vitest';
 import {
   GenericNack,
@@ -7,7 +7,8 @@ import {
   RtcpSrPacket,
   RtcpTransportLayerFeedback,
 } from 'werift';
-import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
+import { type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
+import { drainRtcp, rtpBytes } from '../helpers/rtp-packets.js';
 
 // werift's own RTCP codec reads what our RTCP session writes, and writes the NACK we answer.
 const section: RtcpSection = {
@@ -27,23 +28,7 @@ const section: RtcpSection = {
 };
 
 function rtp(seq: number, ssrc: number): Uint8Array {
-  return serializeRtp({
-    marker: false,
-    payloadType: 96,
-    sequenceNumber: seq,
-    timestamp: seq * 3000,
-    ssrc,
-    csrcs: [],
-    extension: undefined,
-    payload: new Uint8Array([1, 2, 3, seq & 0xff]),
-    paddingLength: 0,
-  });
-}
-
-function drain(s: RtcpSession): RtcpOutput[] {
-  const out: RtcpOutput[] = [];
-  for (let o = s.pollOutput(); o; o = s.pollOutput()) out.push(o);
-  return out;
+  return rtpBytes({ seq, ssrc, payload: [1, 2, 3, seq & 0xff] });
 }
 
 describe('our RTCP through werift 0.25.2 RTCP codec', () => {
@@ -52,7 +37,7 @@ describe('our RTCP through werift 0.25.2 RTCP codec', () => {
     s.setSections([section]);
     for (let i = 0; i < 10; i++) if (i !== 4) s.onRtpReceived(rtp(i, 0xabc), section, i * 33);
     s.onRtpSent(rtp(1, 0x1000), 0);
-    const feedback = drain(s);
+    const feedback = drainRtcp(s);
     const nackCompound = RtcpPacketConverter.deSerialize(Buffer.from(feedback[0]!.packet));
     expect(nackCompound[0]).toBeInstanceOf(RtcpRrPacket);
     const fb = nackCompound.find((p) => p instanceof RtcpTransportLayerFeedback);
@@ -60,7 +45,7 @@ describe('our RTCP through werift 0.25.2 RTCP codec', () => {
     expect((fb!.feedback as GenericNack).lost).toEqual([4]);
 
     s.handleTimeout(600, 1_700_000_000_000); // the first report is due 500 ms after media
-    const packets = drain(s)
+    const packets = drainRtcp(s)
       .filter((o) => o.type === 'rtcp')
       .map((o) => RtcpPacketConverter.deSerialize(Buffer.from(o.packet)))
       .find((compound) => compound[0] instanceof RtcpSrPacket)!;
@@ -82,7 +67,7 @@ describe('our RTCP through werift 0.25.2 RTCP codec', () => {
     const nack = new GenericNack({ senderSsrc: 5, mediaSourceSsrc: 0x1000, lost: [103, 105] });
     const bytes = new RtcpTransportLayerFeedback({ feedback: nack }).serialize();
     s.onRtcp(bytes, 200, 0);
-    const rtx = drain(s)
+    const rtx = drainRtcp(s)
       .filter((o) => o.type === 'rtp')
       .map((o) => parseRtp(o.packet));
     expect(rtx.map((p) => p.ssrc)).toEqual([0x2000, 0x2000]);

@@ -1,7 +1,8 @@
-import { parseRtcp, serializeRtp } from '@purertc/srtp';
+import { parseRtcp } from '@purertc/srtp';
 import { describe, expect, it } from 'vitest';
-import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
+import { type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
 import type { SdpCodec } from '../../src/sdp/codecs.js';
+import { drainRtcp, rtpBytes } from '../helpers/rtp-packets.js';
 
 const VP8_REMB: SdpCodec = {
   payloadType: 96,
@@ -16,23 +17,7 @@ function section(codecs: SdpCodec[]): RtcpSection {
 }
 
 function rtp(ssrc: number): Uint8Array {
-  return serializeRtp({
-    marker: false,
-    payloadType: 96,
-    sequenceNumber: 1,
-    timestamp: 0,
-    ssrc,
-    csrcs: [],
-    extension: undefined,
-    payload: new Uint8Array([1]),
-    paddingLength: 0,
-  });
-}
-
-function drain(s: RtcpSession): RtcpOutput[] {
-  const out: RtcpOutput[] = [];
-  for (let o = s.pollOutput(); o; o = s.pollOutput()) out.push(o);
-  return out;
+  return rtpBytes({ seq: 1, timestamp: 0, ssrc });
 }
 
 describe('REMB limit (draft-alvestrand-rmcat-remb)', () => {
@@ -43,16 +28,16 @@ describe('REMB limit (draft-alvestrand-rmcat-remb)', () => {
     s.onRtpReceived(rtp(0xa), sec, 0);
     s.onRtpReceived(rtp(0xb), sec, 0);
     expect(s.setRembLimit(sec, 250_000)).toBe(true);
-    const now = parseRtcp(drain(s)[0]!.packet).find((p) => p.type === 'remb');
+    const now = parseRtcp(drainRtcp(s)[0]!.packet).find((p) => p.type === 'remb');
     if (now?.type !== 'remb') throw new Error('no REMB');
     expect(now.bitrate).toBe(250_000);
     expect(now.ssrcs).toEqual([0xa, 0xb]);
     s.handleTimeout(500, 1_700_000_000_000);
-    const report = parseRtcp(drain(s)[0]!.packet);
+    const report = parseRtcp(drainRtcp(s)[0]!.packet);
     expect(report.map((p) => p.type)).toContain('remb');
     s.setRembLimit(sec, undefined);
     s.handleTimeout(s.nextDeadline()!, 1_700_000_001_000);
-    expect(parseRtcp(drain(s)[0]!.packet).map((p) => p.type)).not.toContain('remb');
+    expect(parseRtcp(drainRtcp(s)[0]!.packet).map((p) => p.type)).not.toContain('remb');
   });
 
   it('refuses when goog-remb was not negotiated', () => {
@@ -60,7 +45,7 @@ describe('REMB limit (draft-alvestrand-rmcat-remb)', () => {
     const sec = section([VP8]);
     s.setSections([sec]);
     expect(s.setRembLimit(sec, 100_000)).toBe(false);
-    expect(drain(s)).toEqual([]);
+    expect(drainRtcp(s)).toEqual([]);
   });
 
   it('large rates are carried as mantissa and exponent within 18 significant bits', () => {
@@ -68,7 +53,7 @@ describe('REMB limit (draft-alvestrand-rmcat-remb)', () => {
     const sec = section([VP8_REMB]);
     s.setSections([sec]);
     s.setRembLimit(sec, 123_456_789);
-    const remb = parseRtcp(drain(s)[0]!.packet).find((p) => p.type === 'remb');
+    const remb = parseRtcp(drainRtcp(s)[0]!.packet).find((p) => p.type === 'remb');
     if (remb?.type !== 'remb') throw new Error('no REMB');
     expect(remb.bitrate).toBeLessThanOrEqual(123_456_789);
     expect(remb.bitrate).toBeGreaterThan(123_456_789 * (1 - 2 ** -17));

@@ -2,6 +2,7 @@ import { parseRtcp, serializeRtp } from '@purertc/srtp';
 import { describe, expect, it } from 'vitest';
 import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
 import type { SdpCodec } from '../../src/sdp/codecs.js';
+import { rtpBytes } from '../helpers/rtp-packets.js';
 
 const VP8: SdpCodec = {
   payloadType: 96,
@@ -22,17 +23,7 @@ function section(kind: 'audio' | 'video', ssrc: number): RtcpSection {
 }
 
 function rtp(seq: number): Uint8Array {
-  return serializeRtp({
-    marker: false,
-    payloadType: 96,
-    sequenceNumber: seq,
-    timestamp: seq * 3000,
-    ssrc: 0xbbb,
-    csrcs: [],
-    extension: undefined,
-    payload: new Uint8Array([1]),
-    paddingLength: 0,
-  });
+  return rtpBytes({ seq, ssrc: 0xbbb });
 }
 
 function compounds(s: RtcpSession) {

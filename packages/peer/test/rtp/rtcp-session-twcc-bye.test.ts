@@ -2,6 +2,7 @@ import { parseRtcp, serializeExtensionElements, serializeRtcp, serializeRtp } fr
 import { describe, expect, it } from 'vitest';
 import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
 import type { SdpCodec } from '../../src/sdp/codecs.js';
+import { drainRtcp, rtpBytes } from '../helpers/rtp-packets.js';
 
 const VP8_TWCC: SdpCodec = {
   payloadType: 96,
@@ -33,23 +34,7 @@ function rtp(seq: number, transportSeq: number | undefined, ssrc = 0xabc): Uint8
           { id: 1, data: new Uint8Array([7]) },
           { id: TWCC_ID, data: new Uint8Array([transportSeq >> 8, transportSeq & 0xff]) },
         ]);
-  return serializeRtp({
-    marker: false,
-    payloadType: 96,
-    sequenceNumber: seq,
-    timestamp: seq * 3000,
-    ssrc,
-    csrcs: [],
-    extension: ext,
-    payload: new Uint8Array([1, 2, 3]),
-    paddingLength: 0,
-  });
-}
-
-function drain(s: RtcpSession): RtcpOutput[] {
-  const out: RtcpOutput[] = [];
-  for (let o = s.pollOutput(); o; o = s.pollOutput()) out.push(o);
-  return out;
+  return rtpBytes({ seq, ssrc, payload: [1, 2, 3], ...(ext ? { extension: ext } : {}) });
 }
 
 function rtcpPackets(out: RtcpOutput[]) {
@@ -64,7 +49,7 @@ describe('RtcpSession transport-cc feedback', () => {
     for (let i = 0; i < 10; i++) s.onRtpReceived(rtp(500 + i, 7000 + i), sec, 1000 + i * 2);
     expect(s.nextDeadline()).toBe(1100);
     s.handleTimeout(1100, 1_700_000_000_000);
-    const twcc = rtcpPackets(drain(s)).filter((p) => p.type === 'twcc');
+    const twcc = rtcpPackets(drainRtcp(s)).filter((p) => p.type === 'twcc');
     expect(twcc).toHaveLength(1);
     const fb = twcc[0]!;
     if (fb.type !== 'twcc') throw new Error('unreachable');
@@ -82,7 +67,7 @@ describe('RtcpSession transport-cc feedback', () => {
       s.setSections([sec]);
       s.onRtpReceived(rtp(1, 1), sec, 0);
       s.handleTimeout(10_000, 0);
-      expect(rtcpPackets(drain(s)).some((p) => p.type === 'twcc')).toBe(false);
+      expect(rtcpPackets(drainRtcp(s)).some((p) => p.type === 'twcc')).toBe(false);
     }
     const s = new RtcpSession('c', 42, () => 0.5);
     const sec = section([VP8_TWCC]);
@@ -90,7 +75,7 @@ describe('RtcpSession transport-cc feedback', () => {
     s.onRtpReceived(rtp(1, undefined), sec, 0);
     expect(s.transportCc.feedbackSent).toBe(0);
     s.handleTimeout(10_000, 0);
-    expect(rtcpPackets(drain(s)).some((p) => p.type === 'twcc')).toBe(false);
+    expect(rtcpPackets(drainRtcp(s)).some((p) => p.type === 'twcc')).toBe(false);
   });
 
   it('RTX packets carry their own transport-wide number and are reported too', () => {
@@ -112,7 +97,7 @@ describe('RtcpSession transport-cc feedback', () => {
     });
     s.onRtpReceived(rtx, sec, 5);
     s.handleTimeout(100, 0);
-    const [fb] = rtcpPackets(drain(s)).filter((p) => p.type === 'twcc');
+    const [fb] = rtcpPackets(drainRtcp(s)).filter((p) => p.type === 'twcc');
     if (fb?.type !== 'twcc') throw new Error('no feedback');
     expect(fb.packets.map((p) => p.sequenceNumber)).toEqual([10, 11]);
   });
@@ -124,22 +109,22 @@ describe('RtcpSession BYE (RFC 3550 6.6)', () => {
     s.setSections([section([VP8_TWCC])]);
     s.onRtpSent(rtp(1, undefined, 0x1000), 0);
     s.bye(10, 1_700_000_000_000, [0x1000]);
-    const packets = rtcpPackets(drain(s));
+    const packets = rtcpPackets(drainRtcp(s));
     expect(packets.map((p) => p.type)).toEqual(['sr', 'sdes', 'bye']);
     const bye = packets[2]!;
     if (bye.type !== 'bye') throw new Error('unreachable');
     expect(bye.ssrcs).toEqual([0x1000]);
     s.bye(20, 0, [0x1000]);
-    expect(drain(s)).toEqual([]);
+    expect(drainRtcp(s)).toEqual([]);
     s.handleTimeout(s.nextDeadline()!, 1_700_000_001_000);
-    expect(rtcpPackets(drain(s)).map((p) => p.type)).toEqual(['rr', 'sdes']);
+    expect(rtcpPackets(drainRtcp(s)).map((p) => p.type)).toEqual(['rr', 'sdes']);
   });
 
   it('no BYE for a stream that never sent; RTX SSRC included once retransmissions went over RTX', () => {
     const s = new RtcpSession('c', 42, () => 0.5);
     s.setSections([section([VP8_TWCC, RTX])]);
     s.bye(0, 0);
-    expect(drain(s)).toEqual([]);
+    expect(drainRtcp(s)).toEqual([]);
     s.onRtpSent(rtp(5, undefined, 0x1000), 0);
     s.onRtcp(
       serializeRtcp([
@@ -148,9 +133,9 @@ describe('RtcpSession BYE (RFC 3550 6.6)', () => {
       1,
       0,
     );
-    expect(drain(s).some((o) => o.type === 'rtp')).toBe(true);
+    expect(drainRtcp(s).some((o) => o.type === 'rtp')).toBe(true);
     s.bye(2, 0);
-    const bye = rtcpPackets(drain(s)).find((p) => p.type === 'bye');
+    const bye = rtcpPackets(drainRtcp(s)).find((p) => p.type === 'bye');
     if (bye?.type !== 'bye') throw new Error('no BYE');
     expect(bye.ssrcs).toEqual([0x1000, 0x2000]);
   });

@@ -1,8 +1,9 @@
 import { parseRtcp, parseRtp, serializeRtcp, serializeRtp } from '@purertc/srtp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
+import { type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
 import type { SdpCodec } from '../../src/sdp/codecs.js';
+import { drainRtcp, rtpBytes } from '../helpers/rtp-packets.js';
 
 const VP8: SdpCodec = {
   payloadType: 96,
@@ -17,23 +18,7 @@ function section(codecs: SdpCodec[], requests: string[] = []): RtcpSection {
 }
 
 function rtp(seq: number, ssrc = 0x1000, pt = 96): Uint8Array {
-  return serializeRtp({
-    marker: false,
-    payloadType: pt,
-    sequenceNumber: seq,
-    timestamp: seq * 3000,
-    ssrc,
-    csrcs: [],
-    extension: undefined,
-    payload: new Uint8Array([seq & 0xff, 1, 2]),
-    paddingLength: 0,
-  });
-}
-
-function drain(s: RtcpSession): RtcpOutput[] {
-  const out: RtcpOutput[] = [];
-  for (let o = s.pollOutput(); o; o = s.pollOutput()) out.push(o);
-  return out;
+  return rtpBytes({ seq, ssrc, payloadType: pt, payload: [seq & 0xff, 1, 2] });
 }
 
 describe('RtcpSession', () => {
@@ -44,7 +29,7 @@ describe('RtcpSession', () => {
     const due = s.nextDeadline()!;
     expect(due).toBe(500);
     s.handleTimeout(due, 1_700_000_000_000);
-    const [out] = drain(s);
+    const [out] = drainRtcp(s);
     const [sr, sdes] = parseRtcp(out!.packet);
     expect(sr?.type).toBe('sr');
     if (sr?.type !== 'sr' || sdes?.type !== 'sdes') throw new Error('not SR + SDES');
@@ -66,7 +51,7 @@ describe('RtcpSession', () => {
       10,
       0,
     );
-    const out = drain(s).filter((o) => o.type === 'rtp');
+    const out = drainRtcp(s).filter((o) => o.type === 'rtp');
     expect(out.map((o) => parseRtp(o.packet).sequenceNumber)).toEqual([2, 3]);
     expect(s.outbound(0x1000)!.retransmittedPacketsSent).toBe(2);
     // The same NACK again 1 ms later (before our answer could have arrived) is not answered twice.
@@ -74,9 +59,9 @@ describe('RtcpSession', () => {
       { type: 'nack', senderSsrc: 9, mediaSsrc: 0x1000, items: [{ packetId: 2, lostBitmask: 0 }] },
     ]);
     s.onRtcp(again, 11, 0);
-    expect(drain(s)).toEqual([]);
+    expect(drainRtcp(s)).toEqual([]);
     s.onRtcp(again, 100, 0);
-    expect(drain(s).length).toBe(1);
+    expect(drainRtcp(s).length).toBe(1);
   });
 
   it('requests a keyframe by FIR when only ccm fir was negotiated, and surfaces a received FIR', () => {
@@ -86,9 +71,9 @@ describe('RtcpSession', () => {
     s.setSections([sec]);
     expect(s.requestKeyFrame(sec)).toBe(false); // nothing received yet
     s.onRtpReceived(rtp(1, 0xbeef), sec, 0);
-    drain(s);
+    drainRtcp(s);
     expect(s.requestKeyFrame(sec)).toBe(true);
-    const fir = parseRtcp(drain(s)[0]!.packet).find((p) => p.type === 'fir');
+    const fir = parseRtcp(drainRtcp(s)[0]!.packet).find((p) => p.type === 'fir');
     expect(fir?.type === 'fir' && fir.entries[0]).toEqual({ ssrc: 0xbeef, sequenceNumber: 1 });
     s.onRtcp(
       serializeRtcp([
@@ -106,7 +91,7 @@ describe('RtcpSession', () => {
     s.setSections([sec]);
     s.onRtpReceived(rtp(1, 0xbeef), sec, 0);
     s.onRtpReceived(rtp(3, 0xbeef), sec, 0);
-    const nack = drain(s)
+    const nack = drainRtcp(s)
       .flatMap((o) => parseRtcp(o.packet))
       .find((p) => p.type === 'nack');
     expect(nack?.type === 'nack' && nack.items).toEqual([{ packetId: 2, lostBitmask: 0 }]);
@@ -125,7 +110,7 @@ describe('RtcpSession', () => {
     s.reducedSize = true;
     s.onRtpReceived(rtp(1, 0xbeef), sec, 0);
     expect(s.requestKeyFrame(sec)).toBe(true);
-    const packets = parseRtcp(drain(s)[0]!.packet);
+    const packets = parseRtcp(drainRtcp(s)[0]!.packet);
     expect(packets).toEqual([{ type: 'pli', senderSsrc: 0x1000, mediaSsrc: 0xbeef }]);
   });
 

@@ -1,23 +1,14 @@
-import { parseRtcp, parseRtp, serializeRtcp, serializeRtp } from '@purertc/srtp';
+import { parseRtcp, parseRtp, serializeRtcp } from '@purertc/srtp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NackGenerator, nackItemsFromSequences, sequencesFromNackItems } from '../../src/rtp/nack.js';
 import { compactNtp, msToCompact, ntpFromUnixMs, roundTripTimeMs } from '../../src/rtp/ntp.js';
 import { ReceiveStatistics } from '../../src/rtp/receive-statistics.js';
 import { buildRtxPacket, SendHistory, unwrapRtxPacket } from '../../src/rtp/send-history.js';
+import { rtpBytes } from '../helpers/rtp-packets.js';
 
 function rtp(seq: number, ts: number, payload = [1, 2, 3]): Uint8Array {
-  return serializeRtp({
-    marker: false,
-    payloadType: 96,
-    sequenceNumber: seq,
-    timestamp: ts,
-    ssrc: 0x11223344,
-    csrcs: [],
-    extension: undefined,
-    payload: new Uint8Array(payload),
-    paddingLength: 0,
-  });
+  return rtpBytes({ seq, timestamp: ts, ssrc: 0x11223344, payload });
 }
 
 describe('ReceiveStatistics (RFC 3550 A.3, A.8)', () => {

@@ -1,9 +1,10 @@
-import { parseRtcp, serializeRtcp, serializeRtp } from '@purertc/srtp';
+import { parseRtcp, serializeRtcp } from '@purertc/srtp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compactNtp, msToCompact, ntpFromUnixMs } from '../../src/rtp/ntp.js';
-import { type RtcpOutput, type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
+import { type RtcpSection, RtcpSession } from '../../src/rtp/rtcp-session.js';
 import { dlrrBlock, readDlrr, readRrtr, rrtrBlock, XR_DLRR, XR_RRTR } from '../../src/rtp/xr.js';
+import { drainRtcp, rtpBytes } from '../helpers/rtp-packets.js';
 
 const section: RtcpSection = {
   kind: 'video',
@@ -14,23 +15,7 @@ const section: RtcpSection = {
 };
 
 function rtp(seq: number, ssrc = 0xabc): Uint8Array {
-  return serializeRtp({
-    marker: false,
-    payloadType: 96,
-    sequenceNumber: seq,
-    timestamp: seq * 3000,
-    ssrc,
-    csrcs: [],
-    extension: undefined,
-    payload: new Uint8Array([1]),
-    paddingLength: 0,
-  });
-}
-
-function drain(s: RtcpSession): RtcpOutput[] {
-  const out: RtcpOutput[] = [];
-  for (let o = s.pollOutput(); o; o = s.pollOutput()) out.push(o);
-  return out;
+  return rtpBytes({ seq, ssrc });
 }
 
 const WALL = 1_700_000_000_000;
@@ -72,7 +57,7 @@ describe('RTCP XR receiver RTT (RFC 3611 4.4, 4.5)', () => {
     s.setSections([section]);
     s.onRtpReceived(rtp(1), section, 0);
     s.handleTimeout(500, WALL);
-    const [report] = drain(s);
+    const [report] = drainRtcp(s);
     const packets = parseRtcp(report!.packet);
     expect(packets.map((p) => p.type)).toEqual(['rr', 'sdes', 'xr']);
     const xr = packets[2]!;
@@ -96,7 +81,7 @@ describe('RTCP XR receiver RTT (RFC 3611 4.4, 4.5)', () => {
     const ntp = ntpFromUnixMs(WALL);
     s.onRtcp(serializeRtcp([{ type: 'xr', ssrc: 0xabc, blocks: [rrtrBlock(ntp)] }]), 100, WALL);
     s.handleTimeout(500, WALL + 400);
-    const packets = parseRtcp(drain(s)[0]!.packet);
+    const packets = parseRtcp(drainRtcp(s)[0]!.packet);
     expect(packets.map((p) => p.type)).toEqual(['sr', 'sdes', 'xr']);
     const xr = packets[2]!;
     if (xr.type !== 'xr') throw new Error('unreachable');
@@ -104,6 +89,6 @@ describe('RTCP XR receiver RTT (RFC 3611 4.4, 4.5)', () => {
       { ssrc: 0xabc, lastReceiverReport: compactNtp(ntp), delaySinceLastReceiverReport: msToCompact(400) },
     ]);
     s.handleTimeout(s.nextDeadline()!, WALL + 2000);
-    expect(parseRtcp(drain(s)[0]!.packet).map((p) => p.type)).toEqual(['sr', 'sdes']);
+    expect(parseRtcp(drainRtcp(s)[0]!.packet).map((p) => p.type)).toEqual(['sr', 'sdes']);
   });
 });
