@@ -140,41 +140,45 @@ export async function ourCompleteDescription(pc: RTCPeerConnection): Promise<str
 
 /**
  * One non-trickle offer/answer round between purertc and the page's connection, purertc in
- * `role`. Both sides must already hold what the offer should carry.
+ * `role`. Both sides must already hold what the offer should carry. `rewriteOffer` changes the
+ * offer on its way to the answerer (e.g. drops its BUNDLE group). Returns what each side was given.
  */
 export async function negotiate(
   page: Page,
   ours: RTCPeerConnection,
   role: Role,
   options: { iceRestart?: boolean } = {},
-): Promise<void> {
+  rewriteOffer: (sdp: string) => string = (sdp) => sdp,
+): Promise<{ offer: string; answer: string }> {
   if (role === 'offerer') {
     await ours.setLocalDescription(await ours.createOffer(options));
-    const offer = await ourCompleteDescription(ours);
+    const offer = rewriteOffer(await ourCompleteDescription(ours));
     const answer = await within(
       page.evaluate((sdp) => window.lab.answer(sdp), offer),
       10_000,
       'Chrome answer',
     );
     await ours.setRemoteDescription({ type: 'answer', sdp: answer });
-  } else {
-    const offer = await within(
+    return { offer, answer };
+  }
+  const offer = rewriteOffer(
+    await within(
       page.evaluate((o) => window.lab.offer(o), options),
       10_000,
       'Chrome offer',
-    );
-    await ours.setRemoteDescription({ type: 'offer', sdp: offer });
-    await ours.setLocalDescription(await ours.createAnswer());
-    const answer = await ourCompleteDescription(ours);
-    await within(
-      page.evaluate((sdp) => window.lab.accept(sdp), answer),
-      10_000,
-      'Chrome accepting the answer',
-    );
-  }
+    ),
+  );
+  await ours.setRemoteDescription({ type: 'offer', sdp: offer });
+  await ours.setLocalDescription(await ours.createAnswer());
+  const answer = await ourCompleteDescription(ours);
+  await within(
+    page.evaluate((sdp) => window.lab.accept(sdp), answer),
+    10_000,
+    'Chrome accepting the answer',
+  );
+  return { offer, answer };
 }
 
-/** Negotiates, then waits until both ends report `connected`. */
 export async function connect(page: Page, ours: RTCPeerConnection, role: Role): Promise<void> {
   await negotiate(page, ours, role);
   await within(

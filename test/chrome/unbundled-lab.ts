@@ -1,6 +1,6 @@
 import { RTCPeerConnection } from '@purertc/peer';
 import type { Page } from 'playwright-core';
-import { type ChromeStats, ourCompleteDescription, type Role, waitFor, within } from './lab.js';
+import { type ChromeStats, negotiate, type Role, waitFor, within } from './lab.js';
 
 /** The description without its `a=group:BUNDLE` lines: an endpoint that does not do BUNDLE. */
 export function withoutBundle(sdp: string): string {
@@ -46,38 +46,12 @@ export async function stopPageAudio(page: Page): Promise<void> {
  * offer without its BUNDLE group (so its answer has none); Chrome offering, purertc gets Chrome's
  * offer without the group. Returns what each side was given.
  */
-export async function negotiateUnbundled(
+export function negotiateUnbundled(
   page: Page,
   ours: RTCPeerConnection,
   role: Role,
 ): Promise<{ offer: string; answer: string }> {
-  if (role === 'offerer') {
-    await ours.setLocalDescription(await ours.createOffer());
-    const offer = withoutBundle(await ourCompleteDescription(ours));
-    const answer = await within(
-      page.evaluate((sdp) => window.lab.answer(sdp), offer),
-      10_000,
-      'Chrome answer',
-    );
-    await ours.setRemoteDescription({ type: 'answer', sdp: answer });
-    return { offer, answer };
-  }
-  const offer = withoutBundle(
-    await within(
-      page.evaluate(() => window.lab.offer()),
-      10_000,
-      'Chrome offer',
-    ),
-  );
-  await ours.setRemoteDescription({ type: 'offer', sdp: offer });
-  await ours.setLocalDescription(await ours.createAnswer());
-  const answer = await ourCompleteDescription(ours);
-  await within(
-    page.evaluate((sdp) => window.lab.accept(sdp), answer),
-    10_000,
-    'Chrome accepting the answer',
-  );
-  return { offer, answer };
+  return negotiate(page, ours, role, {}, withoutBundle);
 }
 
 /** Both ends report `connected`. */
