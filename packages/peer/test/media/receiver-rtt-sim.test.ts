@@ -2,16 +2,7 @@ import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
 import { RTCPeerConnection, type RTCStats, RtpTrack } from '../../src/index.js';
 import { SimDriver } from '../sim/sim-driver.js';
-
-async function runUntil(net: SimNetwork, done: () => boolean, virtualLimitMs: number, each?: () => void) {
-  const limit = net.now + virtualLimitMs;
-  while (!done() && net.now < limit) {
-    each?.();
-    net.runFor(10);
-    await new Promise((r) => setImmediate(r));
-  }
-  return done();
-}
+import { negotiateOnSim, runUntil } from '../sim/sim-run.js';
 
 function find(stats: ReadonlyMap<string, RTCStats>, type: string): RTCStats | undefined {
   return [...stats.values()].find((s) => s.type === type);
@@ -30,12 +21,7 @@ describe('receive-only RTT over test/sim (RFC 3611 RRTR/DLRR between two purertc
     try {
       const track = new RtpTrack('video');
       const sender = a.addTransceiver(track, { direction: 'sendonly' }).sender;
-      await a.setLocalDescription();
-      expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
-      await a.setRemoteDescription(b.localDescription!);
+      await negotiateOnSim(net, a, b);
       expect(
         await runUntil(
           net,

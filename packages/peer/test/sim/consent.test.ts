@@ -2,15 +2,7 @@ import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
 import { RTCPeerConnection } from '../../src/index.js';
 import { SimDriver } from './sim-driver.js';
-
-async function runUntil(net: SimNetwork, done: () => boolean, virtualLimitMs: number): Promise<boolean> {
-  const limit = net.now + virtualLimitMs;
-  while (!done() && net.now < limit) {
-    net.runFor(50);
-    await new Promise((r) => setImmediate(r));
-  }
-  return done();
-}
+import { negotiateOnSim, runUntil } from './sim-run.js';
 
 describe('a peer that vanishes without closing (test/sim)', () => {
   it('goes disconnected, then failed, as W3C and RFC 7675 consent freshness say', async () => {
@@ -35,20 +27,17 @@ describe('a peer that vanishes without closing (test/sim)', () => {
       a.oniceconnectionstatechange = () => ice.push(a.iceConnectionState);
       a.onconnectionstatechange = () => conn.push(a.connectionState);
       a.createDataChannel('x');
-      await a.setLocalDescription();
-      await runUntil(net, () => a.iceGatheringState === 'complete', 1000);
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await runUntil(net, () => b.iceGatheringState === 'complete', 1000);
-      await a.setRemoteDescription(b.localDescription!);
-      expect(await runUntil(net, () => a.connectionState === 'connected', 10_000)).toBe(true);
+      await negotiateOnSim(net, a, b);
+      expect(await runUntil(net, () => a.connectionState === 'connected', 10_000, undefined, 50)).toBe(true);
       const cutAt = net.now;
       // b's network goes dark: nothing in, nothing out.
       hostB.uplink.config = { loss: 1 };
       hostB.downlink.config = { loss: 1 };
-      expect(await runUntil(net, () => a.connectionState === 'disconnected', 20_000)).toBe(true);
+      expect(await runUntil(net, () => a.connectionState === 'disconnected', 20_000, undefined, 50)).toBe(
+        true,
+      );
       expect(a.iceConnectionState).toBe('disconnected');
-      expect(await runUntil(net, () => a.connectionState === 'failed', 60_000)).toBe(true);
+      expect(await runUntil(net, () => a.connectionState === 'failed', 60_000, undefined, 50)).toBe(true);
       expect(a.iceConnectionState).toBe('failed');
       // RFC 7675 5.1: consent expires 30 s after the last response.
       expect(net.now - cutAt).toBeGreaterThanOrEqual(25_000);

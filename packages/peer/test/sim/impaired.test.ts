@@ -3,17 +3,9 @@ import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection } from '../../src/index.js';
 import { SimDriver } from './sim-driver.js';
+import { negotiateOnSim, runUntil } from './sim-run.js';
 
 /** Advances virtual time in small steps, letting promise chains (signalling) run in between. */
-async function runUntil(net: SimNetwork, done: () => boolean, virtualLimitMs: number): Promise<boolean> {
-  const limit = net.now + virtualLimitMs;
-  while (!done() && net.now < limit) {
-    net.runFor(10);
-    await new Promise((r) => setImmediate(r));
-  }
-  return done();
-}
-
 function impairedPair(seed: number) {
   const net = new SimNetwork({ seed });
   const lossy = { delayMs: 25, loss: 0.1 };
@@ -43,12 +35,7 @@ describe('two purertc peers over test/sim: 10% loss, 100 ms RTT, NAT on one side
           remote = e.channel;
         };
         // Candidates travel inside the descriptions (gathering in the simulator is immediate).
-        await a.setLocalDescription();
-        expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
-        await b.setRemoteDescription(a.localDescription!);
-        await b.setLocalDescription();
-        expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
-        await a.setRemoteDescription(b.localDescription!);
+        await negotiateOnSim(net, a, b);
         expect(
           await runUntil(net, () => ch.readyState === 'open' && remote?.readyState === 'open', 30_000),
         ).toBe(true);

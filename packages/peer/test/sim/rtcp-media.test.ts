@@ -8,16 +8,7 @@ import {
   RtpTrack,
 } from '../../src/index.js';
 import { SimDriver } from './sim-driver.js';
-
-async function runUntil(net: SimNetwork, done: () => boolean, virtualLimitMs: number, each?: () => void) {
-  const limit = net.now + virtualLimitMs;
-  while (!done() && net.now < limit) {
-    each?.();
-    net.runFor(10);
-    await new Promise((r) => setImmediate(r));
-  }
-  return done();
-}
+import { negotiateOnSim, runUntil } from './sim-run.js';
 
 function lossyPair(seed: number) {
   const net = new SimNetwork({ seed });
@@ -48,12 +39,7 @@ describe('RTCP between two purertc peers over test/sim (10% loss each way, 100 m
           remoteTrack = e.track;
           e.track.addEventListener('rtp', (ev) => seen.add((ev as RtpPacketEvent).packet.sequenceNumber));
         };
-        await a.setLocalDescription();
-        expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
-        await b.setRemoteDescription(a.localDescription!);
-        await b.setLocalDescription();
-        expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
-        await a.setRemoteDescription(b.localDescription!);
+        await negotiateOnSim(net, a, b);
         expect(
           await runUntil(
             net,

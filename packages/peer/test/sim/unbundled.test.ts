@@ -2,15 +2,9 @@ import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection, type RtpPacketEvent, RtpTrack } from '../../src/index.js';
 import { SimDriver } from './sim-driver.js';
+import { negotiateOnSim, runUntil } from './sim-run.js';
 
-async function runUntil(net: SimNetwork, done: () => boolean, virtualLimitMs: number): Promise<boolean> {
-  const limit = net.now + virtualLimitMs;
-  while (!done() && net.now < limit) {
-    net.runFor(10);
-    await new Promise((r) => setImmediate(r));
-  }
-  return done();
-}
+const withoutBundle = (sdp: string): string => sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, '');
 
 describe('unbundled transports over test/sim: 10% loss, 100 ms RTT, NAT on one side', () => {
   for (const seed of [1, 2]) {
@@ -40,21 +34,14 @@ describe('unbundled transports over test/sim: 10% loss, 100 ms RTT, NAT on one s
           e.track.addEventListener('rtp', (ev) =>
             received.push((ev as RtpPacketEvent).packet.sequenceNumber),
           );
-        await a.setLocalDescription();
-        expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
         // b sees the offer as a peer without BUNDLE support would send it.
-        const offer = a.localDescription!.sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, '');
-        await b.setRemoteDescription({ type: 'offer', sdp: offer });
-        await b.setLocalDescription();
-        expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
-        const answer = b.localDescription!.sdp;
+        const { answer } = await negotiateOnSim(net, a, b, withoutBundle);
         expect(answer).not.toContain('a=group:BUNDLE');
         // Two transports on b: two ufrags and two host ports.
         expect(new Set([...answer.matchAll(/a=ice-ufrag:(\S+)/g)].map((m) => m[1])).size).toBe(2);
         expect(new Set([...answer.matchAll(/ 198\.51\.100\.7 (\d+) typ host/g)].map((m) => m[1])).size).toBe(
           2,
         );
-        await a.setRemoteDescription({ type: 'answer', sdp: answer });
         expect(
           await runUntil(net, () => ch.readyState === 'open' && remote?.readyState === 'open', 30_000),
         ).toBe(true);
@@ -111,15 +98,7 @@ describe('unbundled transports over test/sim: 10% loss, 100 ms RTT, NAT on one s
     try {
       a.addTransceiver('audio');
       const ch = a.createDataChannel('data');
-      await a.setLocalDescription();
-      expect(await runUntil(net, () => a.iceGatheringState === 'complete', 1000)).toBe(true);
-      await b.setRemoteDescription({
-        type: 'offer',
-        sdp: a.localDescription!.sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, ''),
-      });
-      await b.setLocalDescription();
-      expect(await runUntil(net, () => b.iceGatheringState === 'complete', 1000)).toBe(true);
-      await a.setRemoteDescription(b.localDescription!);
+      await negotiateOnSim(net, a, b, withoutBundle);
       expect(
         await runUntil(net, () => ch.readyState === 'open' && a.connectionState === 'connected', 30_000),
       ).toBe(true);
