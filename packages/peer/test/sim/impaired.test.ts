@@ -1,28 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
-import { type RTCDataChannel, RTCPeerConnection } from '../../src/index.js';
-import { SimDriver } from './sim-driver.js';
-import { negotiateOnSim, runUntil } from './sim-run.js';
-
-/** Advances virtual time in small steps, letting promise chains (signalling) run in between. */
-function impairedPair(seed: number) {
-  const net = new SimNetwork({ seed });
-  const lossy = { delayMs: 25, loss: 0.1 };
-  const clean = { delayMs: 25 };
-  const nat = net.addNat({
-    publicAddress: '203.0.113.1',
-    mapping: 'endpoint-independent',
-    filtering: 'address-and-port-dependent',
-  });
-  // Each direction crosses one lossy uplink (10%) and one clean downlink: 25 ms per link, so a
-  // 100 ms round trip.
-  const hostA = net.addHost({ address: '192.168.1.10', behind: nat, uplink: lossy, downlink: clean });
-  const hostB = net.addHost({ address: '198.51.100.7', uplink: lossy, downlink: clean });
-  const a = new RTCPeerConnection({ driver: new SimDriver(net, hostA) });
-  const b = new RTCPeerConnection({ driver: new SimDriver(net, hostB) });
-  return { net, a, b };
-}
+import type { RTCDataChannel } from '../../src/index.js';
+import { impairedPair, negotiateOnSim, runUntil } from './sim-run.js';
 
 describe('two purertc peers over test/sim: 10% loss, 100 ms RTT, NAT on one side', () => {
   for (const seed of [1, 2, 3]) {

@@ -1,6 +1,7 @@
-import type { SimNetwork } from '@purertc/test/sim';
+import { SimNetwork } from '@purertc/test/sim';
 import { expect } from 'vitest';
-import type { RTCPeerConnection } from '../../src/index.js';
+import { type RTCConfiguration, RTCPeerConnection } from '../../src/index.js';
+import { SimDriver } from './sim-driver.js';
 
 /**
  * Runs the virtual network in `stepMs` slices (yielding to promise callbacks between them) until
@@ -42,4 +43,25 @@ export async function negotiateOnSim(
   const answer = b.localDescription!.sdp;
   await a.setRemoteDescription({ type: 'answer', sdp: answer });
   return { offer, answer };
+}
+
+/**
+ * Two peers over an impaired path: `a` behind a NAT (endpoint-independent mapping,
+ * address-and-port-dependent filtering), each direction crossing one lossy uplink (10%) and one
+ * clean downlink, 25 ms per link (100 ms round trip). `configA` adds to `a`'s configuration.
+ */
+export function impairedPair(seed: number, configA: RTCConfiguration = {}) {
+  const net = new SimNetwork({ seed });
+  const lossy = { delayMs: 25, loss: 0.1 };
+  const clean = { delayMs: 25 };
+  const nat = net.addNat({
+    publicAddress: '203.0.113.1',
+    mapping: 'endpoint-independent',
+    filtering: 'address-and-port-dependent',
+  });
+  const hostA = net.addHost({ address: '192.168.1.10', behind: nat, uplink: lossy, downlink: clean });
+  const hostB = net.addHost({ address: '198.51.100.7', uplink: lossy, downlink: clean });
+  const a = new RTCPeerConnection({ ...configA, driver: new SimDriver(net, hostA) });
+  const b = new RTCPeerConnection({ driver: new SimDriver(net, hostB) });
+  return { net, a, b };
 }

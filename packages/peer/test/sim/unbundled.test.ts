@@ -2,25 +2,14 @@ import { SimNetwork } from '@purertc/test/sim';
 import { describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection, type RtpPacketEvent, RtpTrack } from '../../src/index.js';
 import { SimDriver } from './sim-driver.js';
-import { negotiateOnSim, runUntil } from './sim-run.js';
+import { impairedPair, negotiateOnSim, runUntil } from './sim-run.js';
 
 const withoutBundle = (sdp: string): string => sdp.replace(/a=group:BUNDLE[^\r\n]*\r\n/, '');
 
 describe('unbundled transports over test/sim: 10% loss, 100 ms RTT, NAT on one side', () => {
   for (const seed of [1, 2]) {
     it(`an offer without BUNDLE: audio and data each get a transport, both connect (seed ${seed})`, async () => {
-      const net = new SimNetwork({ seed });
-      const lossy = { delayMs: 25, loss: 0.1 };
-      const clean = { delayMs: 25 };
-      const nat = net.addNat({
-        publicAddress: '203.0.113.1',
-        mapping: 'endpoint-independent',
-        filtering: 'address-and-port-dependent',
-      });
-      const hostA = net.addHost({ address: '192.168.1.10', behind: nat, uplink: lossy, downlink: clean });
-      const hostB = net.addHost({ address: '198.51.100.7', uplink: lossy, downlink: clean });
-      const a = new RTCPeerConnection({ driver: new SimDriver(net, hostA), bundlePolicy: 'max-compat' });
-      const b = new RTCPeerConnection({ driver: new SimDriver(net, hostB) });
+      const { net, a, b } = impairedPair(seed, { bundlePolicy: 'max-compat' });
       try {
         const audio = new RtpTrack('audio');
         const sender = a.addTrack(audio);
