@@ -1,6 +1,6 @@
 import { RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import type { RTCPeerConnection } from '../../src/index.js';
-import { waitFor } from './peers.js';
+import { waitFor, within } from './peers.js';
 
 export function weriftPeer(): WeriftPeerConnection {
   return new WeriftPeerConnection({
@@ -17,4 +17,20 @@ export async function completeLocalDescription(
   await waitFor(pc, 'icegatheringstatechange', () => pc.iceGatheringState === 'complete');
   const d = pc.localDescription!;
   return { type: d.type as 'offer' | 'answer', sdp: d.sdp };
+}
+
+/**
+ * Resolves once werift reports connected. werift keys SRTP when its own DTLS handshake
+ * completes, which may trail ours.
+ */
+export function weriftConnected(theirs: WeriftPeerConnection, ms = 15_000): Promise<void> {
+  return within(
+    new Promise<void>((resolve) =>
+      theirs.connectionState === 'connected'
+        ? resolve()
+        : theirs.connectionStateChange.subscribe((st) => st === 'connected' && resolve()),
+    ),
+    ms,
+    'werift connected',
+  );
 }

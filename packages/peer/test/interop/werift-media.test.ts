@@ -7,7 +7,7 @@ import {
 } from 'werift';
 import { RTCPeerConnection, type RtpPacketEvent, RtpTrack } from '../../src/index.js';
 import { LOOPBACK, waitFor, within } from '../helpers/peers.js';
-import { completeLocalDescription, weriftPeer } from '../helpers/werift.js';
+import { completeLocalDescription, weriftConnected, weriftPeer } from '../helpers/werift.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -93,16 +93,7 @@ describe('RTP between purertc and werift over loopback', () => {
       15_000,
       'connected',
     );
-    // werift keys SRTP when its own DTLS handshake completes, which may trail ours.
-    await within(
-      new Promise<void>((resolve) =>
-        theirs.connectionState === 'connected'
-          ? resolve()
-          : theirs.connectionStateChange.subscribe((st) => st === 'connected' && resolve()),
-      ),
-      15_000,
-      'werift connected',
-    );
+    await weriftConnected(theirs);
     FRAMES.forEach((payload, i) => {
       const header = new RtpHeader({
         payloadType: 96,

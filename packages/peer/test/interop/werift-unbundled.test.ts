@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MediaStreamTrack, RtpHeader, RtpPacket, RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { RTCPeerConnection, type RtpPacketEvent } from '../../src/index.js';
 import { LOOPBACK, nextChannel, waitFor, within } from '../helpers/peers.js';
-import { completeLocalDescription } from '../helpers/werift.js';
+import { completeLocalDescription, weriftConnected } from '../helpers/werift.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -71,16 +71,7 @@ describe('werift offering without BUNDLE (its bundlePolicy "disable")', () => {
     );
     dc.send('over the data section transport');
     expect(await within(message, 5000, 'message')).toBe('over the data section transport');
-    // werift keys SRTP when its own DTLS handshake on the video transport completes.
-    await within(
-      new Promise<void>((resolve) =>
-        theirs.connectionState === 'connected'
-          ? resolve()
-          : theirs.connectionStateChange.subscribe((st) => st === 'connected' && resolve()),
-      ),
-      15_000,
-      'werift connected',
-    );
+    await weriftConnected(theirs);
     for (let i = 0; i < 5; i++) {
       track.writeRtp(
         new RtpPacket(

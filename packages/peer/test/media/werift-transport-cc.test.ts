@@ -14,7 +14,7 @@ import {
 } from 'werift';
 import { RTCPeerConnection } from '../../src/index.js';
 import { LOOPBACK, waitFor, within } from '../helpers/peers.js';
-import { completeLocalDescription } from '../helpers/werift.js';
+import { completeLocalDescription, weriftConnected } from '../helpers/werift.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -58,15 +58,7 @@ describe('transport-cc feedback to werift 0.25.2 over loopback', () => {
       15_000,
       'connected',
     );
-    await within(
-      new Promise<void>((resolve) =>
-        theirs.connectionState === 'connected'
-          ? resolve()
-          : theirs.connectionStateChange.subscribe((st) => st === 'connected' && resolve()),
-      ),
-      15_000,
-      'werift connected',
-    );
+    await weriftConnected(theirs);
     let seq = 0;
     pump = setInterval(() => {
       for (let i = 0; i < 5; i++, seq++) {
